@@ -1,0 +1,110 @@
+"""Praktijkbank: the knowledge base of the Positive Health alliance of Zuid-Holland Noord."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, request
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, CLI."""
+    instance_path = ((test_config or {}).get("INSTANCE_PATH")
+                     or os.environ.get("KB_INSTANCE_PATH") or str(ROOT / "instance"))
+    app = Flask(__name__, instance_path=os.path.abspath(instance_path),
+                instance_relative_config=True, template_folder=str(ROOT / "templates"))
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_security_headers(app)
+    from kb.cli import register_commands
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Defaults, then instance/config.py, then KB_* variables, then the test's overrides."""
+    from kb.config import Defaults
+    app.config.from_object(Defaults)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("KB")
+    if test_config:
+        app.config.update(test_config)
+    default_db = "sqlite:///" + os.path.join(app.instance_path, "praktijkbank.sqlite")
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config.get("DATABASE_URL") or default_db
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the instance's secret key, generating it (mode 0600) on first use."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions of kb.extensions to this app."""
+    from kb import models  # noqa: F401  (registers the tables)
+    from kb.database import configure_sqlite
+    from kb.extensions import babel, csrf, db, login, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login.init_app(app)
+    login.user_loader(load_user)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def select_locale() -> str:
+    """Dutch unless the visitor chose another language (kept in a cookie)."""
+    from flask import current_app, has_request_context
+    if not has_request_context():  # CLI and services outside a request speak Dutch
+        return "nl"
+    choice = request.cookies.get("lang")
+    return choice if choice in current_app.config["LANGUAGES"] else "nl"
+
+
+def load_user(user_id: str):
+    """Flask-Login: the active account whose id and session token match the cookie."""
+    from kb.extensions import db
+    from kb.models import User
+    ident, _, token = user_id.partition(":")
+    user = db.session.get(User, int(ident)) if ident.isdigit() else None
+    if user is None or not token or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user if user.active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register the web blueprints and the error pages."""
+    from kb.web import errors, public
+    app.register_blueprint(public.bp)
+    errors.register(app)
+    from kb.web.templating import register_template_helpers
+    register_template_helpers(app)
+
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def register_security_headers(app: Flask) -> None:
+    """Add a strict Content-Security-Policy and related headers to every response."""
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response

@@ -1,0 +1,137 @@
+"""The `kb` command line: the app's Flask CLI plus Praktijkbank's own commands."""
+import json
+import sys
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from kb.models import ROLES
+from kb.services.errors import DomainError, Invalid
+from kb.services.permissions import SYSTEM
+
+
+def main() -> None:
+    """Entry point of the `kb` console script."""
+    from kb import create_app
+    FlaskGroup(create_app=lambda: create_app(), help="Praktijkbank").main(prog_name="kb")
+
+
+def _fail(exc: DomainError) -> None:
+    """Turn a refused service call into a clear message and exit status 1."""
+    if isinstance(exc, Invalid):
+        raise click.ClickException("\n".join(
+            f"{field}: {msg}" if field else msg for field, msg in exc.errors.items()))
+    raise click.ClickException(str(exc) or type(exc).__name__)
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database schema and add the taxonomy defaults (idempotent)."""
+    from flask_migrate import upgrade
+
+    from kb.services.taxonomy import ensure_defaults
+    upgrade()
+    added = ensure_defaults()
+    click.echo(f"Database ready: {added['terms']} terms and {added['organisations']} "
+               "organisations added.")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when there are no examples yet.")
+@with_appcontext
+def demo_command(if_empty: bool) -> None:
+    """Load the demo data and print the demo accounts' new passwords."""
+    from kb.services.demo import has_examples, load_demo
+    if if_empty and has_examples():
+        click.echo("Examples present; demo data not loaded.")
+        return
+    try:
+        report = load_demo()
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Demo data: {report.created} examples created, {report.updated} updated, "
+               f"{report.leerateliers} leerateliers.")
+    click.echo("Demo accounts (passwords are new on every run):")
+    for email, role, password in report.accounts:
+        click.echo(f"  {role:<12} {email:<32} {password}")
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage accounts."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Display name.")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--organisation", default=None, help="Organisation name (optional).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_create_command(email, name, role, organisation, password_stdin) -> None:
+    """Create an account; without --password-stdin a password is generated and printed."""
+    from kb.services.accounts import create_user, generate_password
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else generate_password()
+    try:
+        user = create_user(SYSTEM, email, name, role, password, organisation)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Created {user.role} {user.email}.")
+    if not password_stdin:
+        click.echo(f"Password: {password}")
+
+
+def _read_text(path: str) -> str:
+    """A file's text as UTF-8, or a clear error."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: geen UTF-8 (byte {exc.start})")
+    except OSError as exc:
+        raise click.ClickException(f"{path}: {exc.strerror}")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--status", type=click.Choice(["published", "submitted"]), default="published",
+              show_default=True)
+@with_appcontext
+def import_command(file: str, status: str) -> None:
+    """Import examples from a JSON array or JSON Lines file; all or nothing."""
+    from kb.services.importing import import_records, parse_records
+    try:
+        result = import_records(SYSTEM, parse_records(_read_text(file)), status=status)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Imported: {result.created} created, {result.updated} updated ({status}).")
+
+
+@click.command("export")
+@click.argument("file", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("--status", "statuses", multiple=True, default=("published",),
+              type=click.Choice(["draft", "submitted", "published", "changes_requested",
+                                 "rejected", "archived"]),
+              show_default=True, help="Repeat for several statuses.")
+@click.option("--jsonl", is_flag=True, help="JSON Lines instead of a JSON array.")
+@with_appcontext
+def export_command(file, statuses: tuple[str, ...], jsonl: bool) -> None:
+    """Export examples in the import format (a JSON array by default)."""
+    from kb.services.importing import export_records
+    records = export_records(SYSTEM, tuple(statuses))
+    if jsonl or (getattr(file, "name", "") or "").endswith(".jsonl"):
+        for record in records:
+            file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    file.write("[")
+    for number, record in enumerate(records):
+        file.write(",\n" if number else "\n")
+        file.write(json.dumps(record, ensure_ascii=False, indent=2))
+    file.write("\n]\n")
+
+
+def register_commands(app) -> None:
+    """Attach the commands to the app's CLI."""
+    for command in (init_command, demo_command, users_group, import_command, export_command):
+        app.cli.add_command(command)

@@ -1,0 +1,30 @@
+"""Configuration defaults; instance/config.py and KB_* environment variables override them."""
+from datetime import timedelta
+
+
+class Defaults:
+    """Settings every installation starts from."""
+
+    # Filled in by create_app from the instance folder when not configured.
+    SECRET_KEY = None
+    DATABASE_URL = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 8000
+
+    # Dutch first: English only when the visitor chooses it.
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+
+    # Cookies: stricter than Flask's defaults.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set True behind HTTPS
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    PER_PAGE = 20

@@ -1,0 +1,30 @@
+"""Engine tuning: SQLite under several workers needs WAL, a busy timeout and BEGIN IMMEDIATE."""
+import contextvars
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+# Set by services.base.unit_of_work: the transaction about to begin will write.
+write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent",
+                                                                      default=False)
+
+
+def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """Make a SQLite engine safe for several processes writing one file."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Hand transaction control to SQLAlchemy's begin event below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # A write transaction takes the write lock up front, so it waits for the
+        # busy timeout instead of failing with "database is locked" mid-way.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")

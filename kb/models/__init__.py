@@ -1,0 +1,11 @@
+"""The data model; importing this package registers every table on db.metadata."""
+from kb.models.example import STATUSES, Example, Revision, example_term
+from kb.models.leeratelier import Leeratelier
+from kb.models.moderation import Decision, Report
+from kb.models.organisation import Organisation
+from kb.models.outbox import IndexEvent
+from kb.models.taxonomy import KINDS, Term
+from kb.models.user import ROLES, User
+
+__all__ = ["Decision", "Example", "IndexEvent", "KINDS", "Leeratelier", "Organisation",
+           "ROLES", "Report", "Revision", "STATUSES", "Term", "User", "example_term"]

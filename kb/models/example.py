@@ -1,0 +1,123 @@
+"""Practice examples (praktijkvoorbeelden) and their revision history."""
+import datetime as dt
+
+from sqlalchemy import (JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table,
+                        Text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kb.extensions import db
+from kb.models.leeratelier import Leeratelier
+from kb.models.organisation import Organisation
+from kb.models.taxonomy import Term
+from kb.models.user import User
+from kb.util import slugify, utcnow
+
+STATUSES = ("draft", "submitted", "published", "changes_requested", "rejected", "archived")
+
+example_term = Table(
+    "example_term",
+    db.metadata,
+    Column("example_id", ForeignKey("example.id", ondelete="CASCADE"), primary_key=True),
+    Column("term_id", ForeignKey("term.id"), primary_key=True, index=True),
+)
+
+
+class Example(db.Model):
+    """A practice example: what was done, the impact aimed for, how it was made visible."""
+
+    __tablename__ = "example"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    impact: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_type_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
+    level_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
+    setting_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
+    municipality: Mapped[str] = mapped_column(String(100), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    leeratelier_id: Mapped[int | None] = mapped_column(ForeignKey("leeratelier.id"), index=True)
+    links: Mapped[list] = mapped_column(JSON, default=list)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    contact_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    featured: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    archived_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    organisation_type: Mapped[Term] = relationship(foreign_keys=[organisation_type_id],
+                                                   lazy="joined")
+    level: Mapped[Term] = relationship(foreign_keys=[level_id], lazy="joined")
+    setting: Mapped[Term] = relationship(foreign_keys=[setting_id], lazy="joined")
+    leeratelier: Mapped[Leeratelier | None] = relationship(lazy="joined")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    archived_by: Mapped[User | None] = relationship(foreign_keys=[archived_by_id])
+    terms: Mapped[list[Term]] = relationship(secondary=example_term, lazy="selectin",
+                                             order_by=Term.position)
+    revisions: Mapped[list["Revision"]] = relationship(
+        back_populates="example", order_by="Revision.id", cascade="all, delete-orphan")
+    decisions: Mapped[list["Decision"]] = relationship(  # noqa: F821
+        back_populates="example", order_by="Decision.id", cascade="all, delete-orphan")
+    reports: Mapped[list["Report"]] = relationship(  # noqa: F821
+        back_populates="example", order_by="Report.id", cascade="all, delete-orphan")
+
+    def terms_of(self, kind: str) -> list[Term]:
+        """The example's multi-valued terms of one kind, in taxonomy order."""
+        return [term for term in self.terms if term.kind == kind]
+
+    @property
+    def dimensions(self) -> list[Term]:
+        """Positive Health dimensions."""
+        return self.terms_of("dimension")
+
+    @property
+    def themes(self) -> list[Term]:
+        """Themes."""
+        return self.terms_of("theme")
+
+    @property
+    def target_groups(self) -> list[Term]:
+        """Target groups."""
+        return self.terms_of("target_group")
+
+    @property
+    def slug(self) -> str:
+        """URL slug derived from the title."""
+        return slugify(self.title)
+
+    @property
+    def is_published(self) -> bool:
+        """Visible to everyone."""
+        return self.status == "published"
+
+    def __repr__(self) -> str:
+        return f"<Example {self.id} {self.status} {self.title[:30]!r}>"
+
+
+class Revision(db.Model):
+    """A snapshot of an example's record: its history, or an edit awaiting review."""
+
+    __tablename__ = "revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    example_id: Mapped[int] = mapped_column(ForeignKey("example.id", ondelete="CASCADE"),
+                                            index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # applied: became the example's text; pending: an edit of a published example
+    # awaiting review; discarded: a pending edit that was rejected or replaced.
+    state: Mapped[str] = mapped_column(String(16), default="applied", index=True)
+    note: Mapped[str] = mapped_column(String(200), default="")
+    data: Mapped[dict] = mapped_column(JSON)
+
+    example: Mapped[Example] = relationship(back_populates="revisions")
+    author: Mapped[User | None] = relationship()

@@ -1,0 +1,65 @@
+"""Accounts: participants, moderators and admins."""
+import datetime as dt
+import secrets
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from kb.extensions import db
+from kb.models.organisation import Organisation
+from kb.util import utcnow
+
+ROLES = ("participant", "moderator", "admin")
+
+
+class User(UserMixin, db.Model):
+    """A registered person."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    role: Mapped[str] = mapped_column(String(16), default="participant")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Rotated on password change and "log out everywhere": invalidates old sessions.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        """Store a salted scrypt hash of the password and rotate the session token."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.session_token = secrets.token_hex(16)
+
+    def check_password(self, password: str) -> bool:
+        """True when the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Flask-Login identity: id plus session token, so rotation logs sessions out."""
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        """Blocked accounts cannot log in."""
+        return self.active
+
+    @property
+    def is_moderator(self) -> bool:
+        """Moderators and admins curate."""
+        return self.role in ("moderator", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        """Admins manage users."""
+        return self.role == "admin"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

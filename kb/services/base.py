@@ -1,0 +1,37 @@
+"""The unit of work every changing service runs in: all of it commits, or none of it."""
+import functools
+
+from kb.database import write_intent
+from kb.extensions import db
+from kb.models import IndexEvent
+
+
+def unit_of_work(fn):
+    """Run fn in one write transaction; commit on success, roll back on any error."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if write_intent.get():  # called from another unit: join its transaction
+            return fn(*args, **kwargs)
+        session = db.session()  # the request's Session behind the scoped proxy
+        if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+            # End the read transaction the request began, so the write transaction
+            # starts fresh (and, on SQLite, takes the write lock at its start).
+            session.commit()
+        token = write_intent.set(True)
+        try:
+            result = fn(*args, **kwargs)
+            session.commit()
+            return result
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            write_intent.reset(token)
+
+    return wrapper
+
+
+def record_index_event(example_id: int, op: str = "upsert") -> None:
+    """Tell the indexer, in the current transaction, that an example's document changed."""
+    db.session.add(IndexEvent(example_id=example_id, op=op))

@@ -1,0 +1,128 @@
+"""The demo knowledge base: leerateliers, examples and accounts to try Praktijkbank with."""
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from kb.extensions import db
+from kb.models import Example, User
+from kb.services.accounts import generate_password
+from kb.services.base import record_index_event, unit_of_work
+from kb.services.examples import create_example, set_status
+from kb.services.importing import import_records
+from kb.services.permissions import SYSTEM
+from kb.services.taxonomy import find_organisation, get_or_create_leeratelier
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+ACCOUNTS = [  # email, name, role, organisation
+    ("deelnemer@praktijkbank.example", "Sanne de Vries", "participant", "Participe"),
+    ("moderator@praktijkbank.example", "Ahmed Bakker", "moderator", "GGD Hollands Midden"),
+    ("beheer@praktijkbank.example", "Joke van Leeuwen", "admin", "Reos"),
+]
+# Examples the demo participant is still working on, with the status they are left in.
+IN_PROGRESS = {"demo-b-31": "draft", "demo-b-32": "submitted", "demo-b-33": "changes_requested"}
+AUTHORED = ("demo-a-01", "demo-a-12", "demo-b-05")  # published, written by the participant
+FEATURED = ("demo-a-05", "demo-b-10", "demo-a-20", "demo-b-22")
+
+
+@dataclass
+class DemoReport:
+    """What loading the demo did."""
+
+    created: int = 0
+    updated: int = 0
+    leerateliers: int = 0
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def has_examples() -> bool:
+    """True when the database holds at least one example."""
+    return db.session.scalar(select(func.count(Example.id))) > 0
+
+
+def demo_records() -> list[dict]:
+    """Every demo example record, from the JSON files beside this package."""
+    records: list[dict] = []
+    for path in sorted(DEMO_DIR.glob("examples-*.json")):
+        records += json.loads(path.read_text(encoding="utf-8"))
+    return records
+
+
+def _load_leerateliers() -> int:
+    """Create or update the demo leerateliers with their details."""
+    rows = json.loads((DEMO_DIR / "leerateliers.json").read_text(encoding="utf-8"))
+    for row in rows:
+        workshop = get_or_create_leeratelier(row["name"])
+        workshop.date = dt.date.fromisoformat(row["date"])
+        workshop.place, workshop.online = row["place"], row["online"]
+        workshop.participants, workshop.description = row["participants"], row["description"]
+    return len(rows)
+
+
+def _demo_accounts() -> list[tuple[User, str]]:
+    """Create the demo accounts, or give existing ones a new password."""
+    accounts = []
+    for email, name, role, organisation in ACCOUNTS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        password = generate_password()
+        if user is None:
+            user = User(email=email, name=name, role=role)
+        user.set_password(password)
+        user.organisation = find_organisation(organisation)
+        db.session.add(user)
+        accounts.append((user, password))
+    db.session.flush()
+    return accounts
+
+
+def _spread_dates(examples: list[Example]) -> None:
+    """Give imported examples believable publication dates within their year."""
+    for number, example in enumerate(examples):
+        day = dt.datetime(min(example.year, dt.date.today().year), 1 + (number * 5) % 12,
+                          1 + (number * 7) % 28, 10, tzinfo=dt.timezone.utc)
+        example.published_at = example.created_at = example.submitted_at = day
+
+
+def _in_progress(participant: User, records: dict[str, dict]) -> None:
+    """The participant's unfinished examples, each left in its demo status."""
+    for ref, status in IN_PROGRESS.items():
+        if db.session.scalar(select(Example.id).where(Example.ref == ref)) is not None:
+            continue
+        example = create_example(participant, records[ref], submit=status != "draft")
+        if status == "changes_requested":
+            set_status(example, status, SYSTEM, reason=(
+                "Mooi voorbeeld! Kun je bij 'zichtbaar maken' nog beschrijven wat de "
+                "deelnemers zelf terugzagen in hun spinnenweb?"))
+
+
+def _mark_demo_examples(participant: User) -> None:
+    """Featured examples and the participant's own published ones."""
+    for example in db.session.scalars(select(Example).where(
+            Example.ref.in_(FEATURED + AUTHORED))):
+        if example.ref in FEATURED:
+            example.featured = True
+        if example.ref in AUTHORED:
+            example.author, example.contact_opt_in = participant, True
+        record_index_event(example.id)
+
+
+@unit_of_work
+def load_demo() -> DemoReport:
+    """Load (or refresh) the demo data; returns counts and the new account passwords."""
+    report = DemoReport(leerateliers=_load_leerateliers())
+    accounts = _demo_accounts()
+    records = {r["ref"]: r for r in demo_records()}
+    published = [r for ref, r in records.items() if ref not in IN_PROGRESS]
+    result = import_records(SYSTEM, published, status="published")
+    report.created, report.updated = result.created, result.updated
+    if result.created:
+        imported = db.session.scalars(select(Example).where(
+            Example.ref.in_([r["ref"] for r in published])).order_by(Example.id))
+        _spread_dates(list(imported))
+    participant = accounts[0][0]
+    _mark_demo_examples(participant)
+    _in_progress(participant, records)
+    report.accounts = [(user.email, user.role, password) for user, password in accounts]
+    return report

@@ -1,0 +1,141 @@
+"""Practice examples: create, edit, and move through the status flow."""
+import uuid
+
+from sqlalchemy import select
+
+from kb.extensions import db
+from kb.models import Decision, Example, Revision
+from kb.services import permissions as perm
+from kb.services.base import record_index_event, unit_of_work
+from kb.services.errors import Invalid
+from kb.services.records import CleanRecord, to_record, validate_record
+from kb.services.taxonomy import (get_or_create_leeratelier, get_or_create_organisation,
+                                  terms_by_kind)
+from kb.util import utcnow
+
+# status -> statuses it may move to, and the action that moves it there.
+TRANSITIONS = {
+    ("draft", "submitted"): "submit",
+    ("changes_requested", "submitted"): "submit",
+    ("rejected", "submitted"): "submit",
+    ("submitted", "draft"): "withdraw",
+    ("submitted", "published"): "publish",
+    ("submitted", "changes_requested"): "changes",
+    ("submitted", "rejected"): "reject",
+    ("published", "archived"): "archive",
+    ("archived", "published"): "restore",
+}
+
+
+def new_ref() -> str:
+    """A stable external id for an example that came without one."""
+    return f"pb-{uuid.uuid4().hex[:12]}"
+
+
+def get_example(actor, example_id: int) -> Example:
+    """The example if the actor may see it; NotFound otherwise."""
+    example = db.session.get(Example, example_id)
+    perm.require_visible(actor, example)
+    return example
+
+
+def apply_record(example: Example, clean: CleanRecord) -> None:
+    """Copy a validated record onto an example (no commit)."""
+    values = clean.values
+    # A new example joins the session after this, so these look-ups never flush it half-done.
+    example.organisation = get_or_create_organisation(values["organisation"],
+                                                      clean.terms["organisation_type"])
+    example.leeratelier = (get_or_create_leeratelier(values["leeratelier"])
+                           if values["leeratelier"] else None)
+    for name in ("title", "summary", "body", "impact", "evidence", "municipality", "year",
+                 "links"):
+        setattr(example, name, values[name])
+    example.ref = values["ref"] or example.ref or new_ref()
+    example.organisation_type = clean.terms["organisation_type"]
+    example.level = clean.terms["level"]
+    example.setting = clean.terms["setting"]
+    example.terms = [t for name in ("dimensions", "themes", "target_groups")
+                     for t in clean.multi[name]]
+    example.updated_at = utcnow()
+
+
+def record_revision(example: Example, actor, note: str, state: str = "applied") -> Revision:
+    """Keep a snapshot of the example's record in its history."""
+    revision = Revision(example=example, author_id=getattr(actor, "id", None), note=note,
+                        state=state, data=to_record(example))
+    db.session.add(revision)
+    return revision
+
+
+def set_status(example: Example, status: str, actor, reason: str = "") -> None:
+    """Move an example along the status flow, recording the decision (no commit)."""
+    action = TRANSITIONS.get((example.status, status))
+    if action is None:
+        raise Invalid({"status": f"{example.status} → {status}"})
+    now = utcnow()
+    example.status = status
+    if status == "submitted":
+        example.submitted_at = now
+    elif status == "published" and example.published_at is None:
+        example.published_at = now
+    if status == "archived":
+        example.archived_at, example.archived_by_id = now, getattr(actor, "id", None)
+    elif action == "restore":
+        example.archived_at, example.archived_by_id = None, None
+    db.session.add(Decision(example=example, actor_id=getattr(actor, "id", None),
+                            action=action, reason=reason))
+
+
+def _check_ref_free(ref: str | None, example_id: int | None) -> None:
+    """Refuse a ref that another example already has."""
+    if ref is None:
+        return
+    owner = db.session.scalar(select(Example.id).where(Example.ref == ref))
+    if owner is not None and owner != example_id:
+        raise Invalid({"ref": "al in gebruik door een ander voorbeeld"})
+
+
+@unit_of_work
+def create_example(actor, data: dict, *, submit: bool = False) -> Example:
+    """Write a new example as a draft of the actor, optionally submitting it at once."""
+    perm.require(perm.can_create_example(actor))
+    clean = validate_record(data, terms_by_kind())
+    _check_ref_free(clean.ref, None)
+    example = Example(status="draft", author_id=getattr(actor, "id", None))
+    apply_record(example, clean)
+    db.session.add(example)
+    db.session.flush()
+    record_revision(example, actor, "created")
+    if submit:
+        set_status(example, "submitted", actor)
+    record_index_event(example.id)
+    return example
+
+
+def _propose_edit(example: Example, actor, clean: CleanRecord) -> Revision:
+    """Keep an author's edit of a published example for review; the published text stays."""
+    for revision in example.revisions:
+        if revision.state == "pending":
+            revision.state = "discarded"
+    revision = Revision(example=example, author_id=getattr(actor, "id", None), note="edit",
+                        state="pending", data=clean.as_record())
+    db.session.add(revision)
+    return revision
+
+
+@unit_of_work
+def update_example(actor, example_id: int, data: dict, *, submit: bool = False) -> Example:
+    """Change an example's record; an author's edit of a published one awaits review."""
+    example = get_example(actor, example_id)
+    perm.require(perm.can_edit_example(actor, example))
+    clean = validate_record(data, terms_by_kind())
+    _check_ref_free(clean.ref, example.id)
+    if example.status == "published" and not perm.can_moderate_example(actor, example):
+        _propose_edit(example, actor, clean)
+        return example
+    apply_record(example, clean)
+    record_revision(example, actor, "edited")
+    if submit and example.status != "submitted":
+        set_status(example, "submitted", actor)
+    record_index_event(example.id)
+    return example

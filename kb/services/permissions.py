@@ -1,0 +1,86 @@
+"""One permission predicate per service operation, shared by services, views and templates."""
+from kb.services.errors import Forbidden, NotFound
+
+
+class SystemActor:
+    """The command line and the demo loader: acts with an admin's rights, as nobody."""
+
+    id = None
+    role = "admin"
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    is_moderator = True
+    is_admin = True
+
+
+SYSTEM = SystemActor()
+
+
+def _is_member(actor) -> bool:
+    """A logged-in, not blocked account (or the system)."""
+    return bool(getattr(actor, "is_authenticated", False)) and getattr(actor, "is_active", False)
+
+
+def _is_moderator(actor) -> bool:
+    """A logged-in moderator or admin."""
+    return _is_member(actor) and getattr(actor, "is_moderator", False)
+
+
+def _is_author(actor, example) -> bool:
+    """The actor wrote the example."""
+    return _is_member(actor) and example.author_id is not None and example.author_id == actor.id
+
+
+def can_view_example(actor, example) -> bool:
+    """Published examples are public; others only for their author and moderators."""
+    return example.status == "published" or _is_moderator(actor) or _is_author(actor, example)
+
+
+def can_create_example(actor) -> bool:
+    """Any active account may write examples."""
+    return _is_member(actor)
+
+
+def can_edit_example(actor, example) -> bool:
+    """Authors edit their own (not when archived); moderators edit any."""
+    if _is_moderator(actor):
+        return True
+    return _is_author(actor, example) and example.status != "archived"
+
+
+def can_moderate_example(actor, example=None) -> bool:
+    """Moderators decide on submissions, feature and archive."""
+    return _is_moderator(actor)
+
+
+def can_import_examples(actor) -> bool:
+    """Bulk import is a moderator's tool."""
+    return _is_moderator(actor)
+
+
+def can_export_examples(actor) -> bool:
+    """Exporting every status is a moderator's tool."""
+    return _is_moderator(actor)
+
+
+def can_manage_users(actor) -> bool:
+    """Only admins create accounts for others and change roles."""
+    return _is_member(actor) and getattr(actor, "is_admin", False)
+
+
+def can_curate_taxonomy(actor) -> bool:
+    """Moderators keep the taxonomy tidy."""
+    return _is_moderator(actor)
+
+
+def require(allowed: bool) -> None:
+    """Raise Forbidden unless allowed."""
+    if not allowed:
+        raise Forbidden()
+
+
+def require_visible(actor, example) -> None:
+    """Raise NotFound for a missing example or one the actor may not see."""
+    if example is None or not can_view_example(actor, example):
+        raise NotFound()

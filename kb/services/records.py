@@ -1,0 +1,202 @@
+"""The example record (the import/export format and the form's fields): validate and convert."""
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from kb.models import Example, Term
+from kb.services.errors import Invalid
+
+TEXT_LIMITS = {  # field: (required, minimum length, maximum length)
+    "title": (True, 3, 200),
+    "summary": (True, 10, 600),
+    "body": (True, 1, 50_000),
+    "impact": (False, 0, 5_000),
+    "evidence": (False, 0, 5_000),
+    "organisation": (True, 2, 200),
+    "municipality": (True, 2, 100),
+    "leeratelier": (False, 0, 200),
+}
+SINGLE_TERMS = {"organisation_type": "organisation_type", "level": "level", "setting": "setting"}
+MULTI_TERMS = {"dimensions": "dimension", "themes": "theme", "target_groups": "target_group"}
+REQUIRED_MULTI = ("dimensions", "themes")
+MIN_YEAR = 1990
+MAX_LINKS = 10
+REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+URL_PATTERN = re.compile(r"^https?://[^\s<>\"]{3,}$")
+FIELDS = ("ref", "title", "summary", "body", "impact", "evidence", "dimensions", "themes",
+          "organisation", "organisation_type", "level", "setting", "target_groups",
+          "municipality", "year", "leeratelier", "links")
+
+
+@dataclass
+class CleanRecord:
+    """A validated record: plain values plus the resolved taxonomy terms."""
+
+    values: dict = field(default_factory=dict)
+    terms: dict[str, Term] = field(default_factory=dict)
+    multi: dict[str, list[Term]] = field(default_factory=dict)
+
+    @property
+    def ref(self) -> str | None:
+        """The record's external id, if it has one."""
+        return self.values.get("ref")
+
+    def as_record(self) -> dict:
+        """Back to the record format (slugs for terms), for storing a pending edit."""
+        record = dict(self.values)
+        record.update({name: term.slug for name, term in self.terms.items()})
+        record.update({name: [t.slug for t in terms] for name, terms in self.multi.items()})
+        return {name: record[name] for name in FIELDS}
+
+
+def _clean_text(name: str, value, errors: dict) -> str | None:
+    """Validate one text field against TEXT_LIMITS."""
+    required, minimum, maximum = TEXT_LIMITS[name]
+    if value is None:
+        if required:
+            errors[name] = _("is verplicht")
+        return "" if not required else None
+    if not isinstance(value, str):
+        errors[name] = _("moet tekst zijn")
+        return None
+    value = value.replace("\r\n", "\n").strip()
+    if required and not value:
+        errors[name] = _("is verplicht")
+    elif len(value) > maximum:
+        errors[name] = _("mag hoogstens %(max)d tekens lang zijn (nu %(n)d)",
+                         max=maximum, n=len(value))
+    elif len(value) < minimum:
+        errors[name] = _("moet minstens %(min)d tekens lang zijn", min=minimum)
+    return value
+
+
+def _unknown_value(value, choices: dict[str, Term]) -> str:
+    """The message for a slug that is not (or no longer) in the taxonomy."""
+    if value in choices and not choices[value].active:
+        return _("'%(value)s' is niet meer in gebruik", value=value)
+    active = ", ".join(slug for slug, term in choices.items() if term.active)
+    return _("onbekende waarde '%(value)s'; kies uit: %(choices)s", value=value, choices=active)
+
+
+def _clean_term(name: str, value, choices: dict[str, Term], errors: dict) -> Term | None:
+    """Validate a single-valued taxonomy slug."""
+    if value is None or value == "":
+        errors[name] = _("is verplicht")
+        return None
+    if not isinstance(value, str):
+        errors[name] = _("moet tekst zijn (een slug)")
+        return None
+    term = choices.get(value)
+    if term is None or not term.active:
+        errors[name] = _unknown_value(value, choices)
+        return None
+    return term
+
+
+def _clean_terms(name: str, value, choices: dict[str, Term], errors: dict) -> list[Term]:
+    """Validate a list of taxonomy slugs; duplicates are dropped."""
+    if value is None:
+        value = []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors[name] = _("moet een lijst van slugs zijn")
+        return []
+    if not value and name in REQUIRED_MULTI:
+        errors[name] = _("kies minstens één waarde")
+        return []
+    terms: list[Term] = []
+    for slug in dict.fromkeys(value):
+        term = choices.get(slug)
+        if term is None or not term.active:
+            errors[name] = _unknown_value(slug, choices)
+            return []
+        terms.append(term)
+    return terms
+
+
+def _clean_year(value, errors: dict) -> int | None:
+    """Validate the year: a whole number from MIN_YEAR to next year."""
+    latest = dt.date.today().year + 1
+    if value is None:
+        errors["year"] = _("is verplicht")
+    elif isinstance(value, bool) or not isinstance(value, int):
+        errors["year"] = _("moet een geheel getal zijn")
+    elif not MIN_YEAR <= value <= latest:
+        errors["year"] = _("moet tussen %(min)d en %(max)d liggen", min=MIN_YEAR, max=latest)
+    else:
+        return value
+    return None
+
+
+def _clean_ref(value, errors: dict) -> str | None:
+    """Validate the optional external id."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not REF_PATTERN.match(value):
+        errors["ref"] = _("moet 1 tot 100 tekens zijn: letters, cijfers, punt, dubbele punt, "
+                          "liggend streepje of koppelteken")
+        return None
+    return value
+
+
+def _clean_links(value, errors: dict) -> list[str]:
+    """Validate the optional list of web links."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors["links"] = _("moet een lijst van webadressen zijn")
+        return []
+    links = [v.strip() for v in value if v.strip()]
+    if len(links) > MAX_LINKS:
+        errors["links"] = _("hoogstens %(max)d links", max=MAX_LINKS)
+    bad = [link for link in links if len(link) > 500 or not URL_PATTERN.match(link)]
+    if bad:
+        errors["links"] = _("geen geldig webadres (http of https): %(link)s", link=bad[0][:80])
+    return links
+
+
+def validate_record(raw, taxonomy: dict[str, dict[str, Term]]) -> CleanRecord:
+    """Check a raw record; return it cleaned or raise Invalid naming every bad field."""
+    if not isinstance(raw, dict):
+        raise Invalid(_("een record moet een JSON-object zijn"))
+    errors: dict[str, str] = {}
+    for name in raw:
+        if name not in FIELDS:
+            errors[name] = _("onbekend veld")
+    clean = CleanRecord()
+    clean.values["ref"] = _clean_ref(raw.get("ref"), errors)
+    for name in TEXT_LIMITS:
+        clean.values[name] = _clean_text(name, raw.get(name), errors)
+    for name, kind in SINGLE_TERMS.items():
+        clean.terms[name] = _clean_term(name, raw.get(name), taxonomy.get(kind, {}), errors)
+    for name, kind in MULTI_TERMS.items():
+        clean.multi[name] = _clean_terms(name, raw.get(name), taxonomy.get(kind, {}), errors)
+    clean.values["year"] = _clean_year(raw.get("year"), errors)
+    clean.values["links"] = _clean_links(raw.get("links"), errors)
+    if errors:
+        raise Invalid(errors)
+    return clean
+
+
+def to_record(example: Example) -> dict:
+    """The example as an import/export record (taxonomy as slugs)."""
+    return {
+        "ref": example.ref,
+        "title": example.title,
+        "summary": example.summary,
+        "body": example.body,
+        "impact": example.impact,
+        "evidence": example.evidence,
+        "dimensions": [t.slug for t in example.dimensions],
+        "themes": [t.slug for t in example.themes],
+        "organisation": example.organisation.name,
+        "organisation_type": example.organisation_type.slug,
+        "level": example.level.slug,
+        "setting": example.setting.slug,
+        "target_groups": [t.slug for t in example.target_groups],
+        "municipality": example.municipality,
+        "year": example.year,
+        "leeratelier": example.leeratelier.name if example.leeratelier else None,
+        "links": list(example.links or []),
+    }

@@ -1,0 +1,108 @@
+"""Taxonomy and organisation reference data: defaults, look-ups and find-or-create."""
+from sqlalchemy import func, select
+
+from kb.defaults import PARTNERS, TAXONOMY
+from kb.extensions import db
+from kb.models import Leeratelier, Organisation, Term
+from kb.services.base import unit_of_work
+from kb.util import slugify
+
+
+def _seed_terms() -> int:
+    """Insert the built-in terms that are missing; keep curated labels as they are."""
+    existing = {(t.kind, t.slug) for t in db.session.scalars(select(Term))}
+    added = 0
+    for kind, values in TAXONOMY.items():
+        for position, (slug, label_nl, label_en) in enumerate(values):
+            if (kind, slug) not in existing:
+                db.session.add(Term(kind=kind, slug=slug, label_nl=label_nl,
+                                    label_en=label_en, position=position, active=True))
+                added += 1
+    db.session.flush()
+    return added
+
+
+def _seed_partners() -> int:
+    """Insert the alliance partners that are missing."""
+    types = {t.slug: t for t in terms_of_kind("organisation_type", active_only=False)}
+    added = 0
+    for name, type_slug in PARTNERS:
+        organisation = find_organisation(name)
+        if organisation is None:
+            db.session.add(Organisation(name=name, slug=_unique_slug(Organisation, name),
+                                        type=types[type_slug], partner=True))
+            added += 1
+        elif not organisation.partner:
+            organisation.partner = True
+    db.session.flush()
+    return added
+
+
+@unit_of_work
+def ensure_defaults() -> dict[str, int]:
+    """Create the built-in taxonomy and partner organisations where missing (idempotent)."""
+    return {"terms": _seed_terms(), "organisations": _seed_partners()}
+
+
+def terms_of_kind(kind: str, active_only: bool = True) -> list[Term]:
+    """The terms of one kind in display order."""
+    query = select(Term).where(Term.kind == kind).order_by(Term.position, Term.id)
+    if active_only:
+        query = query.where(Term.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def get_term(kind: str, slug: str) -> Term | None:
+    """One term by kind and slug."""
+    return db.session.scalar(select(Term).where(Term.kind == kind, Term.slug == slug))
+
+
+def terms_by_kind() -> dict[str, dict[str, Term]]:
+    """Every term, as {kind: {slug: term}}: one query for a whole import."""
+    table: dict[str, dict[str, Term]] = {}
+    for term in db.session.scalars(select(Term)):
+        table.setdefault(term.kind, {})[term.slug] = term
+    return table
+
+
+def find_organisation(name: str) -> Organisation | None:
+    """An organisation by name, ignoring case and surrounding spaces."""
+    key = name.strip().lower()
+    return db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == key))
+
+
+def find_leeratelier(name: str) -> Leeratelier | None:
+    """A leeratelier by name, ignoring case and surrounding spaces."""
+    key = name.strip().lower()
+    return db.session.scalar(select(Leeratelier).where(func.lower(Leeratelier.name) == key))
+
+
+def _unique_slug(model, name: str) -> str:
+    """A slug for name that no row of model uses yet."""
+    base = slugify(name)
+    slug, n = base, 1
+    while db.session.scalar(select(model.id).where(model.slug == slug)) is not None:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def get_or_create_organisation(name: str, type_term: Term) -> Organisation:
+    """The named organisation; created (not a partner) when it is new."""
+    organisation = find_organisation(name)
+    if organisation is None:
+        organisation = Organisation(name=name.strip(), slug=_unique_slug(Organisation, name),
+                                    type=type_term, partner=False)
+        db.session.add(organisation)
+        db.session.flush()
+    return organisation
+
+
+def get_or_create_leeratelier(name: str) -> Leeratelier:
+    """The named leeratelier; created with only its name when it is new."""
+    leeratelier = find_leeratelier(name)
+    if leeratelier is None:
+        leeratelier = Leeratelier(name=name.strip(), slug=_unique_slug(Leeratelier, name))
+        db.session.add(leeratelier)
+        db.session.flush()
+    return leeratelier

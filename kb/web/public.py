@@ -1,0 +1,111 @@
+"""Public pages: home, browse, example, organisations, leerateliers, about."""
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from kb.markdown import render_markdown
+from kb.models import Example, Leeratelier, Organisation
+from kb.services import browse as reads
+from kb.services.errors import Invalid, NotFound
+from kb.services.examples import get_example
+from kb.web.helpers import page_arg, safe_next
+
+bp = Blueprint("public", __name__)
+
+HOME_FACETS = ("dimension", "theme", "organisation_type")
+
+
+@bp.get("/")
+def home():
+    """What Praktijkbank is, a search box, browse by facet, featured and recent examples."""
+    return render_template(
+        "public/home.html",
+        counts={kind: reads.term_counts(kind) for kind in HOME_FACETS},
+        featured=reads.featured(3), recent=reads.recent(6), total=reads.published_total())
+
+
+@bp.get("/voorbeelden")
+def browse():
+    """The published examples, filtered by taxonomy, newest first."""
+    try:
+        filters = reads.parse_filters(request.args)
+    except Invalid as exc:
+        return render_template("public/browse.html", error=exc.errors, pagination=None,
+                               filters=None), 400
+    pagination = reads.browse(filters, page_arg(), current_app.config["PER_PAGE"])
+    return render_template("public/browse.html", pagination=pagination, filters=filters,
+                           error=None)
+
+
+@bp.get("/voorbeelden/<int:example_id>")
+@bp.get("/voorbeelden/<int:example_id>/<slug>")
+def example(example_id: int, slug: str | None = None):
+    """One example; redirects to the URL with the current slug."""
+    try:
+        item = get_example(current_user, example_id)
+    except NotFound:
+        abort(404)
+    if slug != item.slug:
+        return redirect(url_for(".example", example_id=item.id, slug=item.slug), 301)
+    return render_template("public/example.html", example=item,
+                           body=render_markdown(item.body),
+                           impact=render_markdown(item.impact),
+                           evidence=render_markdown(item.evidence))
+
+
+@bp.get("/organisaties")
+def organisations():
+    """Every organisation with its number of published examples."""
+    return render_template("public/organisations.html",
+                           rows=reads.organisations_with_counts())
+
+
+@bp.get("/organisaties/<slug>")
+def organisation(slug: str):
+    """An organisation and its published examples."""
+    org = _by_slug_or_404(Organisation, slug)
+    pagination = reads.examples_of(Example.organisation_id, org.id, page_arg(),
+                                   current_app.config["PER_PAGE"])
+    return render_template("public/organisation.html", organisation=org,
+                           pagination=pagination)
+
+
+@bp.get("/leerateliers")
+def leerateliers():
+    """Every leeratelier with its number of published examples."""
+    return render_template("public/leerateliers.html", rows=reads.leerateliers_with_counts())
+
+
+@bp.get("/leerateliers/<slug>")
+def leeratelier(slug: str):
+    """A leeratelier and the published examples shared there."""
+    workshop = _by_slug_or_404(Leeratelier, slug)
+    pagination = reads.examples_of(Example.leeratelier_id, workshop.id, page_arg(),
+                                   current_app.config["PER_PAGE"])
+    return render_template("public/leeratelier.html", leeratelier=workshop,
+                           description=render_markdown(workshop.description),
+                           pagination=pagination)
+
+
+@bp.get("/over")
+def about():
+    """About Praktijkbank and the alliance."""
+    return render_template("public/about.html")
+
+
+@bp.get("/taal/<code>")
+def language(code: str):
+    """Remember the chosen interface language and go back where the visitor was."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = redirect(safe_next(request.args.get("next")))
+    response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def _by_slug_or_404(model, slug: str):
+    """An organisation or leeratelier by slug, or a 404 page."""
+    try:
+        return reads.get_by_slug(model, slug)
+    except NotFound:
+        abort(404)

@@ -1,0 +1,47 @@
+"""Template globals and filters."""
+from flask import request, url_for
+from flask_babel import format_date, get_locale
+from werkzeug.datastructures import MultiDict
+
+from kb.markdown import render_markdown
+
+STATUS_LABELS = {  # Dutch msgids; translated in the template with _()
+    "draft": "concept",
+    "submitted": "ingediend",
+    "published": "gepubliceerd",
+    "changes_requested": "aanpassingen gevraagd",
+    "rejected": "afgewezen",
+    "archived": "gearchiveerd",
+}
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query parameters replaced (None removes one)."""
+    args = MultiDict(request.args)
+    for key, value in changes.items():
+        args.pop(key, None)
+        if value is not None:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args.to_dict(flat=False))
+
+
+def url_without(kind: str, value: str) -> str:
+    """The current URL without one selected filter value (and back to page 1)."""
+    args = MultiDict(request.args)
+    kept = [v for v in args.getlist(kind) if v != value]
+    args.setlist(kind, kept)
+    args.pop("page", None)
+    return url_for(request.endpoint, **(request.view_args or {}), **args.to_dict(flat=False))
+
+
+def register_template_helpers(app) -> None:
+    """Make the helpers available in every template."""
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) \
+        if value else ""
+    app.jinja_env.globals.update(url_with=url_with, url_without=url_without,
+                                 status_labels=STATUS_LABELS)
+
+    @app.context_processor
+    def _language():
+        return {"current_language": str(get_locale() or "nl")}

@@ -1,0 +1,100 @@
+"""Fixtures: an app over a temporary instance folder, on SQLite and (when configured) PostgreSQL."""
+import os
+import shutil
+
+import pytest
+from sqlalchemy import text
+
+from kb import create_app
+from kb.extensions import db
+from kb.services.taxonomy import ensure_defaults
+
+PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
+PG_SKIP = "KB_TEST_DATABASE_URL is not set: PostgreSQL runs are skipped"
+
+
+def make_app(instance, database_url: str | None = None, **config):
+    """An app on a given instance folder and database."""
+    settings = {"TESTING": True, "INSTANCE_PATH": str(instance), "SECRET_KEY": "test-secret",
+                **config}
+    if database_url:
+        settings["DATABASE_URL"] = database_url
+    return create_app(settings)
+
+
+def run_init(app) -> None:
+    """`kb init` through the real CLI: migrations to head, then the defaults."""
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+
+
+def reset_postgres(url: str) -> None:
+    """Empty the PostgreSQL test database completely."""
+    from sqlalchemy import create_engine
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request, tmp_path_factory):
+    """A migrated database template per backend, made once per session."""
+    if request.param == "postgresql":
+        if not PG_URL:
+            pytest.skip(PG_SKIP)
+        reset_postgres(PG_URL)
+        app = make_app(tmp_path_factory.mktemp("pg-template"), PG_URL)
+        run_init(app)
+        with app.app_context():
+            db.engine.dispose()
+        return {"name": "postgresql", "url": PG_URL}
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    app = make_app(folder)
+    run_init(app)
+    with app.app_context():
+        db.engine.dispose()
+    return {"name": "sqlite", "template": folder / "praktijkbank.sqlite"}
+
+
+def _fresh_database(backend, instance) -> str | None:
+    """Give a test its own empty (but initialised) database; returns its URL."""
+    if backend["name"] == "sqlite":
+        shutil.copy(backend["template"], instance / "praktijkbank.sqlite")
+        return None
+    return backend["url"]
+
+
+def _truncate_all() -> None:
+    """PostgreSQL: empty every table and restart the id sequences."""
+    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app(backend, tmp_path):
+    """An application with a fresh database (taxonomy defaults only) and instance folder."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    application = make_app(instance, _fresh_database(backend, instance))
+    with application.app_context():
+        if backend["name"] == "postgresql":
+            _truncate_all()
+            ensure_defaults()
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner of the app."""
+    return app.test_cli_runner()

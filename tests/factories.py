@@ -1,0 +1,53 @@
+"""Factories for test data: valid records and examples in any status."""
+import itertools
+
+from kb.extensions import db
+from kb.models import Example
+from kb.services.accounts import create_user
+from kb.services.examples import create_example, set_status
+from kb.services.permissions import SYSTEM
+
+_numbers = itertools.count(1)
+
+
+def record(**overrides) -> dict:
+    """A complete, valid import record; overrides replace fields."""
+    number = next(_numbers)
+    data = {
+        "ref": f"test-{number}",
+        "title": f"Wandelgroep voor ouderen in de wijk {number}",
+        "summary": "Samen wandelen als begin van nieuwe contacten in de buurt.",
+        "body": "## Aanleiding\n\nVeel ouderen in de wijk voelden zich **eenzaam**.",
+        "impact": "Minder eenzaamheid en meer bewegen.",
+        "evidence": "Korte vragenlijst voor en na, en verhalen van deelnemers.",
+        "dimensions": ["lichaamsfuncties", "meedoen"],
+        "themes": ["eenzaamheid"],
+        "organisation": "Participe",
+        "organisation_type": "welzijn",
+        "level": "micro",
+        "setting": "wijk",
+        "target_groups": ["ouderen"],
+        "municipality": "Leiden",
+        "year": 2023,
+        "leeratelier": None,
+        "links": [],
+    }
+    data.update(overrides)
+    return data
+
+
+def user(role: str = "participant", email: str | None = None, password: str = "geheim-wachtwoord"):
+    """A stored account with the given role."""
+    email = email or f"{role}{next(_numbers)}@praktijkbank.example"
+    return create_user(SYSTEM, email, f"Test {role}", role, password)
+
+
+def example(status: str = "published", author=None, **overrides) -> Example:
+    """A stored example brought to the given status along the real status flow."""
+    item = create_example(author or SYSTEM, record(**overrides), submit=status != "draft")
+    steps = {"published": ["published"], "changes_requested": ["changes_requested"],
+             "rejected": ["rejected"], "archived": ["published", "archived"]}
+    for step in steps.get(status, []):
+        set_status(item, step, SYSTEM, reason="test")
+    db.session.commit()
+    return item

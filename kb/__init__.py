@@ -59,10 +59,18 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login.init_app(app)
+    # The locale is chosen per request, even when requests share an app context (tests).
+    app.before_request(flask_babel_refresh)
     login.user_loader(load_user)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def flask_babel_refresh() -> None:
+    """Forget the locale cached by an earlier request in the same app context."""
+    from flask_babel import refresh
+    refresh()
 
 
 def select_locale() -> str:

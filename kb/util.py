@@ -13,4 +13,7 @@ def slugify(text: str, max_length: int = 80) -> str:
     """A lowercase ASCII slug: 'Zorg & Welzijn' -> 'zorg-welzijn'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-") or "item"
+    if len(slug) > max_length:  # cut at a word boundary where there is one
+        cut = slug[:max_length + 1]
+        slug = cut[:cut.rfind("-")] if "-" in cut else slug[:max_length]
+    return slug.strip("-") or "item"

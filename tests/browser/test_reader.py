@@ -1,0 +1,60 @@
+"""A reader's journey in a real browser, with an accessibility check of each page."""
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core violations of serious or critical impact on the current page."""
+    results = Axe().run(page)
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}×)"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def snapshot(page, name: str) -> None:
+    """Keep a full-page screenshot when KB_SCREENSHOTS names a folder."""
+    import os
+    folder = os.environ.get("KB_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+
+
+def test_reader_browses_from_home_to_an_example(live_server, page):
+    page.goto(live_server + "/")
+    assert page.locator("h1").inner_text() == "Leren van elkaars praktijk"
+    assert serious_violations(page) == []
+    snapshot(page, "home")
+
+    page.get_by_role("link", name=re.compile("^Mantelzorg")).first.click()
+    page.wait_for_url(re.compile(r"/voorbeelden\?theme=mantelzorg"))
+    count = page.locator(".count").inner_text()
+    assert re.match(r"\d+ voorbeelden", count)
+    assert serious_violations(page) == []
+    snapshot(page, "browse")
+
+    title = page.locator(".card-title a").first.inner_text()
+    page.locator(".card-title a").first.click()
+    assert page.locator("h1").inner_text() == title
+    assert page.get_by_role("heading", name="Beoogde impact").is_visible()
+    assert page.locator(".example-facts").get_by_role("link", name="Mantelzorg", exact=True).is_visible()
+    assert serious_violations(page) == []
+    snapshot(page, "example")
+
+
+@pytest.mark.parametrize("path", ["/organisaties", "/leerateliers", "/over", "/bestaat-niet"])
+def test_other_pages_are_accessible(live_server, page, path):
+    page.goto(live_server + path)
+    assert serious_violations(page) == []
+
+
+def test_reader_switches_to_english_and_the_layout_fits_a_phone(live_server, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server + "/")
+    page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="Nederlands").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "no horizontal scrolling on a phone"
+    snapshot(page, "home-en-phone")

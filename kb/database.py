@@ -5,8 +5,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 # Set by services.base.unit_of_work: the transaction about to begin will write.
-write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent",
-                                                                      default=False)
+write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

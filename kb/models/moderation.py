@@ -27,7 +27,7 @@ class Decision(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     actor: Mapped[User | None] = relationship()
-    example: Mapped["Example"] = relationship(back_populates="decisions")
+    example: Mapped["Example"] = relationship(back_populates="decisions")  # noqa: F821
 
 
 class Report(db.Model):
@@ -48,4 +48,4 @@ class Report(db.Model):
 
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
     handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
-    example: Mapped["Example"] = relationship(back_populates="reports")
+    example: Mapped["Example"] = relationship(back_populates="reports")  # noqa: F821

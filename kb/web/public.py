@@ -62,9 +62,7 @@ def organisations():
 @bp.get("/organisaties/<slug>")
 def organisation(slug: str):
     """An organisation and its published examples."""
-    org = _by_slug_or_404(Organisation, slug)
-    pagination = reads.examples_of(Example.organisation_id, org.id, page_arg(),
-                                   current_app.config["PER_PAGE"])
+    org, pagination = _with_examples(Organisation, Example.organisation_id, slug)
     return render_template("public/organisation.html", organisation=org,
                            pagination=pagination)
 
@@ -78,9 +76,7 @@ def leerateliers():
 @bp.get("/leerateliers/<slug>")
 def leeratelier(slug: str):
     """A leeratelier and the published examples shared there."""
-    workshop = _by_slug_or_404(Leeratelier, slug)
-    pagination = reads.examples_of(Example.leeratelier_id, workshop.id, page_arg(),
-                                   current_app.config["PER_PAGE"])
+    workshop, pagination = _with_examples(Leeratelier, Example.leeratelier_id, slug)
     return render_template("public/leeratelier.html", leeratelier=workshop,
                            description=render_markdown(workshop.description),
                            pagination=pagination)
@@ -103,9 +99,11 @@ def language(code: str):
     return response
 
 
-def _by_slug_or_404(model, slug: str):
-    """An organisation or leeratelier by slug, or a 404 page."""
+def _with_examples(model, column, slug: str):
+    """An organisation or leeratelier by slug (or a 404) and a page of its examples."""
     try:
-        return reads.get_by_slug(model, slug)
+        item = reads.get_by_slug(model, slug)
     except NotFound:
         abort(404)
+    pagination = reads.examples_of(column, item.id, page_arg(), current_app.config["PER_PAGE"])
+    return item, pagination

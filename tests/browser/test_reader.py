@@ -5,7 +5,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 
-
 def serious_violations(page) -> list[str]:
     """axe-core violations of serious or critical impact on the current page."""
     results = Axe().run(page)
@@ -38,7 +37,8 @@ def test_reader_browses_from_home_to_an_example(live_server, page):
     page.locator(".card-title a").first.click()
     assert page.locator("h1").inner_text() == title
     assert page.get_by_role("heading", name="Beoogde impact").is_visible()
-    assert page.locator(".example-facts").get_by_role("link", name="Mantelzorg", exact=True).is_visible()
+    facts = page.locator(".example-facts")
+    assert facts.get_by_role("link", name="Mantelzorg", exact=True).is_visible()
     assert serious_violations(page) == []
     snapshot(page, "example")
 

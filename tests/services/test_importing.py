@@ -44,8 +44,8 @@ def refused(raws, **kwargs) -> ImportInvalid:
     ("ref", "met spatie", "ref"),
     ("links", ["javascript:alert(1)"], "geen geldig webadres"),
 ])
-def test_each_bad_field_is_refused_with_its_name_and_nothing_is_imported(app, field, value,
-                                                                          fragment):
+def test_each_bad_field_is_refused_with_its_name_and_nothing_is_imported(
+        app, field, value, fragment):
     good = record()
     bad = record(**{field: value})
     error = refused([good, bad])

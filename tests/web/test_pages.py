@@ -48,7 +48,8 @@ def test_example_page_shows_every_field_with_sanitised_markdown(client):
         leeratelier="Vierde leeratelier", municipality="Oegstgeest", year=2022,
         target_groups=["chronisch-zieken"], setting="huiskamer", level="nano")
     html = page(client, f"/voorbeelden/{example.id}")
-    for text in ("Beweegmaatje voor mensen met COPD", "<h2>Wat we deden</h2>", "<strong>vet</strong>",
+    for text in ("Beweegmaatje voor mensen met COPD", "<h2>Wat we deden</h2>",
+                 "<strong>vet</strong>",
                  "<em>regie</em>", "Het spinnenweb voor en na.", "Vierde leeratelier",
                  "Oegstgeest", "2022", "Mensen met een chronische aandoening",
                  "Huiskamer (thuis)", "Nano: de inwoner zelf", "Participe", "Lichaamsfuncties",
@@ -63,7 +64,8 @@ def test_example_url_redirects_to_its_slug(client):
     example = factories.example(title="Samen koken in de buurt")
     response = client.get(f"/voorbeelden/{example.id}")
     assert response.status_code == 301
-    assert response.headers["Location"].endswith(f"/voorbeelden/{example.id}/samen-koken-in-de-buurt")
+    assert response.headers["Location"].endswith(
+        f"/voorbeelden/{example.id}/samen-koken-in-de-buurt")
 
 
 def test_contact_only_when_author_allowed_it(client):

@@ -51,6 +51,8 @@ def instance_secret_key(instance_path: str) -> str:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of kb.extensions to this app."""
     from kb import models  # noqa: F401  (registers the tables)
+    from kb.search import check_whoosh
+    check_whoosh()
     from kb.database import configure_sqlite
     from kb.extensions import babel, csrf, db, login, migrate
 
@@ -95,8 +97,12 @@ def load_user(user_id: str):
 
 def register_blueprints(app: Flask) -> None:
     """Register the web blueprints and the error pages."""
-    from kb.web import errors, public
+    from kb import api
+    from kb.web import errors, feeds, public, search
     app.register_blueprint(public.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(api.bp)
     errors.register(app)
     from kb.web.templating import register_template_helpers
     register_template_helpers(app)

@@ -131,7 +131,35 @@ def export_command(file, statuses: tuple[str, ...], jsonl: bool) -> None:
     file.write("\n]\n")
 
 
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the search index from the database (into a new folder, swapped in atomically)."""
+    from tqdm import tqdm
+
+    from kb.search import indexer
+    from kb.search.store import get_store
+    total = len(indexer.published_ids())
+    with tqdm(total=total, unit="examples", desc="reindex", disable=None) as bar:
+        count = get_store().rebuild(progress=bar.update)
+    click.echo(f"Index rebuilt: {count} published examples.")
+
+
+@click.command("index-check")
+@with_appcontext
+def index_check_command() -> None:
+    """Compare the index with the database; exit 1 listing the drift."""
+    from kb.search.check import index_drift
+    drift = index_drift()
+    for line in drift:
+        click.echo(line)
+    if drift:
+        raise SystemExit(1)
+    click.echo("Index and database agree.")
+
+
 def register_commands(app) -> None:
     """Attach the commands to the app's CLI."""
-    for command in (init_command, demo_command, users_group, import_command, export_command):
+    for command in (init_command, demo_command, users_group, import_command, export_command,
+                    reindex_command, index_check_command):
         app.cli.add_command(command)

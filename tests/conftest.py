@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from kb import create_app
 from kb.extensions import db
+from kb.search.store import close_all
 from kb.services.taxonomy import ensure_defaults
 
 PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
@@ -84,6 +85,7 @@ def app(backend, tmp_path):
             _truncate_all()
             ensure_defaults()
         yield application
+        close_all()
         db.session.remove()
         db.engine.dispose()
 

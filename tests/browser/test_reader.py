@@ -27,7 +27,7 @@ def test_reader_browses_from_home_to_an_example(live_server, page):
     snapshot(page, "home")
 
     page.get_by_role("link", name=re.compile("^Mantelzorg")).first.click()
-    page.wait_for_url(re.compile(r"/voorbeelden\?theme=mantelzorg"))
+    page.wait_for_url(re.compile(r"/zoeken\?theme=mantelzorg"))
     count = page.locator(".count").inner_text()
     assert re.match(r"\d+ voorbeelden", count)
     assert serious_violations(page) == []
@@ -43,7 +43,8 @@ def test_reader_browses_from_home_to_an_example(live_server, page):
     snapshot(page, "example")
 
 
-@pytest.mark.parametrize("path", ["/organisaties", "/leerateliers", "/over", "/bestaat-niet"])
+@pytest.mark.parametrize("path", ["/organisaties", "/leerateliers", "/over", "/bestaat-niet",
+                                  "/zoeken?q=mantelzorg&theme=eenzaamheid"])
 def test_other_pages_are_accessible(live_server, page, path):
     page.goto(live_server + path)
     assert serious_violations(page) == []

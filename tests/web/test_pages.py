@@ -23,7 +23,7 @@ def test_home_speaks_dutch_and_counts_by_facet(client):
     assert '<html lang="nl">' in html
     assert "Leren van elkaars praktijk" in html
     assert "2 gepubliceerde voorbeelden" in html
-    assert 'href="/voorbeelden?theme=mantelzorg">Mantelzorg</a> <span class="badge" ' \
+    assert 'href="/zoeken?theme=mantelzorg">Mantelzorg</a> <span class="badge" ' \
            'aria-label="2 voorbeelden">2</span>' in html
     assert 'name="q"' in html
 

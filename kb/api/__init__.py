@@ -1,0 +1,68 @@
+"""The read API (JSON): search, one example, the taxonomy."""
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from kb.extensions import csrf, db
+from kb.models import KINDS, Term
+from kb.services import search as search_service
+from kb.services.errors import Invalid, NotFound
+from kb.services.examples import get_example
+from kb.services.records import to_record
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # read-only GET endpoints
+
+
+class Anonymous:
+    """The API is anonymous: it shows what readers may see."""
+
+    is_authenticated = False
+    is_active = False
+    id = None
+
+
+def _error(status: int, message: str, fields: dict | None = None):
+    """A JSON error answer."""
+    body = {"error": {"status": status, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), status
+
+
+@bp.get("/search")
+def search():
+    """Search published examples (parameters and answer as in DESIGN.md)."""
+    try:
+        search_request = search_service.parse_request(request.args)
+    except Invalid as exc:
+        return _error(400, _("Ongeldige parameters"), exc.errors)
+    # The API answers the query as typed; the suggestion tells clients what to try.
+    page = search_service.search(search_request, correct=False)
+    return jsonify(search_service.as_api(page))
+
+
+@bp.get("/examples/<int:example_id>")
+def example(example_id: int):
+    """One published example: the record fields plus id, url, status, published_at."""
+    try:
+        item = get_example(Anonymous(), example_id)
+    except NotFound:
+        return _error(404, _("Onbekend voorbeeld"))
+    data = to_record(item)
+    data.update(search_service.result_record(item))
+    data.update(status=item.status,
+                published_at=item.published_at.isoformat() if item.published_at else None)
+    return jsonify(data)
+
+
+@bp.get("/taxonomy")
+def taxonomy():
+    """Every active taxonomy value by kind, with Dutch and English labels."""
+    terms = db.session.scalars(select(Term).where(Term.active.is_(True))
+                               .order_by(Term.kind, Term.position, Term.id))
+    kinds = {kind: [] for kind in KINDS}
+    for term in terms:
+        kinds[term.kind].append({"value": term.slug, "label_nl": term.label_nl,
+                                 "label_en": term.label_en})
+    return jsonify(kinds)

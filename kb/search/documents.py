@@ -1,0 +1,50 @@
+"""What the index stores of an example: searchable text, facet values, sort keys."""
+import html
+
+import nh3
+
+from kb.markdown import render_markdown
+from kb.models import Example
+from kb.util import slugify
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as plain text, for snippets and spelling."""
+    return html.unescape(nh3.clean(str(render_markdown(markdown)), tags=set())).strip()
+
+
+def _labels(example: Example) -> str:
+    """Every taxonomy label of the example in both languages, for free-text matching."""
+    terms = [*example.terms, example.level, example.setting, example.organisation_type]
+    return " ".join(f"{term.label_nl} {term.label_en}" for term in terms)
+
+
+def document_for(example: Example) -> dict:
+    """The index document of a published example."""
+    body = plain_text(example.body)
+    extra = " ".join(filter(None, [
+        example.organisation.name, example.municipality,
+        example.leeratelier.name if example.leeratelier else "", _labels(example)]))
+    return {
+        "id": str(example.id),
+        "kind": "example",
+        "title": example.title,
+        "summary": example.summary,
+        "body": body,
+        "impact": example.impact or "",
+        "evidence": example.evidence or "",
+        "extra": extra,
+        "spell": " ".join([example.title, example.summary, body, example.impact or "",
+                           example.evidence or ""]),
+        "published": int(example.published_at.timestamp()) if example.published_at else 0,
+        "title_sort": slugify(example.title, 200),
+        "dimension": ",".join(t.slug for t in example.dimensions),
+        "theme": ",".join(t.slug for t in example.themes),
+        "target_group": ",".join(t.slug for t in example.target_groups),
+        "organisation_type": example.organisation_type.slug,
+        "level": example.level.slug,
+        "setting": example.setting.slug,
+        "organisation": example.organisation.slug,
+        "municipality": example.municipality,
+        "year": str(example.year),
+    }

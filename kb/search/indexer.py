@@ -1,0 +1,236 @@
+"""The indexer: the only code that writes the index. Applies outbox events; rebuilds.
+
+The index folder `instance/index` is a symlink to `index-<stamp>`; a rebuild writes a new
+folder and swaps the link atomically. The meta document records the last applied event
+and the ids below it not yet seen (PostgreSQL commits sequence numbers out of order).
+"""
+import fcntl
+import gc
+import logging
+import os
+import shutil
+import time
+import uuid
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.query import Term
+
+from kb.extensions import db
+from kb.models import Example, IndexEvent
+from kb.search.documents import document_for
+from kb.search.schema import META_ID, build_schema
+
+log = logging.getLogger(__name__)
+GAP_TTL = 3600  # seconds an unseen event id is waited for before it counts as rolled back
+LOCK_TIMEOUT = 10.0  # seconds to wait for Whoosh's writer lock
+BATCH = 500
+
+
+@dataclass
+class SyncState:
+    """How far the index has followed the outbox."""
+
+    last: int = 0
+    gaps: dict[int, float] = field(default_factory=dict)  # event id -> first missed (epoch)
+
+    def as_stored(self) -> dict:
+        """The state as stored on the meta document."""
+        return {"last": self.last, "gaps": {str(k): v for k, v in self.gaps.items()}}
+
+    @classmethod
+    def from_stored(cls, stored: dict | None) -> "SyncState":
+        """The state read back from the meta document."""
+        stored = stored or {}
+        gaps = {int(k): float(v) for k, v in (stored.get("gaps") or {}).items()}
+        return cls(last=int(stored.get("last", 0)), gaps=gaps)
+
+
+def read_state(searcher) -> SyncState:
+    """The sync state recorded in an index."""
+    meta = searcher.document(id=META_ID)
+    return SyncState.from_stored(meta["state"] if meta else None)
+
+
+def pending_events(state: SyncState) -> list[tuple[int, int]]:
+    """(event id, example id) of events after the last applied one or filling a gap."""
+    condition = IndexEvent.id > state.last
+    if state.gaps:
+        condition = or_(condition, IndexEvent.id.in_(list(state.gaps)))
+    query = select(IndexEvent.id, IndexEvent.example_id).where(condition).order_by(IndexEvent.id)
+    return [tuple(row) for row in db.session.execute(query).all()]
+
+
+def has_pending(state: SyncState) -> bool:
+    """True when the outbox holds events this index has not applied (one cheap query)."""
+    condition = IndexEvent.id > state.last
+    if state.gaps:
+        condition = or_(condition, IndexEvent.id.in_(list(state.gaps)))
+    return db.session.scalar(select(IndexEvent.id).where(condition).limit(1)) is not None
+
+
+def advance(state: SyncState, seen: list[int], now: float) -> SyncState:
+    """The state after applying the seen event ids: new gaps noted, old ones expired."""
+    seen_set = set(seen)
+    newest = max([state.last, *seen])
+    gaps = {i: t for i, t in state.gaps.items() if i not in seen_set and now - t < GAP_TTL}
+    for missing in set(range(state.last + 1, newest)) - seen_set:
+        gaps[missing] = now
+    return SyncState(last=newest, gaps=gaps)
+
+
+def _published(example_ids: list[int]) -> dict[int, Example]:
+    """The published examples among these ids, by id."""
+    rows = db.session.scalars(select(Example).where(Example.id.in_(example_ids),
+                                                    Example.status == "published"))
+    return {row.id: row for row in rows}
+
+
+def write_examples(writer, example_ids: list[int]) -> None:
+    """Upsert the documents of published examples; delete the others (idempotent)."""
+    for start in range(0, len(example_ids), BATCH):
+        chunk = example_ids[start:start + BATCH]
+        published = _published(chunk)
+        for example_id in chunk:
+            if example_id in published:
+                writer.update_document(**document_for(published[example_id]))
+            else:
+                writer.delete_by_term("id", str(example_id))
+
+
+def write_state(writer, state: SyncState) -> None:
+    """Record the sync state on the meta document."""
+    writer.update_document(id=META_ID, kind="meta", state=state.as_stored())
+
+
+def apply_pending(ix) -> int:
+    """Apply the outbox events this index misses, under the writer lock; returns how many."""
+    writer = ix.writer(timeout=LOCK_TIMEOUT)
+    try:
+        with ix.searcher() as searcher:  # the latest commit: another process may have applied
+            state = read_state(searcher)
+        events = pending_events(state)
+        new_state = advance(state, [event_id for event_id, _ in events], time.time())
+        if not events and new_state.gaps == state.gaps:
+            writer.cancel()
+            return 0
+        write_examples(writer, sorted({example_id for _, example_id in events}))
+        write_state(writer, new_state)
+        writer.commit()
+        return len(events)
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+
+
+def _initial_state() -> SyncState:
+    """The state a full rebuild starts from: everything up to now, recent holes as gaps."""
+    last = db.session.scalar(select(func.max(IndexEvent.id))) or 0
+    recent = set(db.session.scalars(select(IndexEvent.id).where(IndexEvent.id > last - 1000)))
+    now = time.time()
+    return SyncState(last=last, gaps={i: now for i in range(max(1, last - 999), last)
+                                      if i not in recent})
+
+
+def published_ids() -> list[int]:
+    """Ids of every published example, in id order."""
+    return list(db.session.scalars(select(Example.id).where(Example.status == "published")
+                                   .order_by(Example.id)))
+
+
+@contextmanager
+def rebuild_lock(link: str):
+    """One rebuild at a time per instance folder, across processes."""
+    with open(link + ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def rebuild(link: str, progress=None) -> int:
+    """Build a new index from the database beside the old one and swap it in atomically."""
+    with rebuild_lock(link):
+        state = _initial_state()  # read first: events after it are applied by catch-up
+        ids = published_ids()
+        folder = f"{link}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        os.makedirs(folder)
+        ix = whoosh_index.create_in(folder, build_schema())
+        writer = ix.writer(limitmb=256)
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start:start + BATCH]
+            for example in _published(chunk).values():
+                writer.add_document(**document_for(example))
+            db.session.expire_all()  # keep memory flat on large collections
+            if progress:
+                progress(len(chunk))
+        write_state(writer, state)
+        writer.commit()
+        ix.close()
+        _swap_link(link, folder)
+        return len(ids)
+
+
+def _swap_link(link: str, folder: str) -> None:
+    """Point link at folder atomically, then remove the previous index folder."""
+    previous = os.path.realpath(link) if os.path.lexists(link) else None
+    if os.path.isdir(link) and not os.path.islink(link):  # a plain folder from elsewhere
+        aside = f"{link}-replaced-{uuid.uuid4().hex[:6]}"
+        os.rename(link, aside)
+        previous = aside
+    temporary = f"{link}.swap-{uuid.uuid4().hex[:6]}"
+    os.symlink(os.path.basename(folder), temporary)
+    os.replace(temporary, link)
+    if previous and previous != os.path.realpath(link) and os.path.isdir(previous):
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def _open_existing(link: str):
+    """The index behind link, or None when it is missing or unreadable."""
+    try:
+        ix = whoosh_index.open_dir(os.path.realpath(link))
+        with ix.searcher() as searcher:
+            searcher.document(id=META_ID)  # touch it: corrupt segments fail here
+        return ix
+    except Exception as exc:  # noqa: BLE001 - any unreadable index is rebuilt, not a 500
+        if os.path.lexists(link):
+            log.warning("search index at %s unreadable (%r): rebuilding", link, exc)
+        return None
+
+
+def open_or_rebuild(link: str):
+    """Open the index behind link; a missing or unreadable index is rebuilt from the database."""
+    with warnings.catch_warnings():  # Whoosh leaves files open when it fails to read
+        warnings.simplefilter("ignore", ResourceWarning)
+        ix = _open_existing(link)
+        gc.collect()
+    if ix is None:
+        rebuild(link)
+        ix = whoosh_index.open_dir(os.path.realpath(link))
+    return ix
+
+
+def try_apply(ix) -> bool:
+    """Apply pending events; False when another writer held the lock too long."""
+    try:
+        apply_pending(ix)
+        return True
+    except LockError:
+        log.warning("search index busy: answering from the index as it is")
+        return False
+
+
+def document_ids(searcher) -> set[int]:
+    """The example ids present in the index."""
+    return {int(doc["id"]) for doc in searcher.documents(kind="example")}
+
+
+def kind_example():
+    """A query matching every example document (not the meta document)."""
+    return Term("kind", "example")

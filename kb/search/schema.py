@@ -1,0 +1,36 @@
+"""The index schema: weighted Dutch text fields, facet fields, sort keys and the sync marker."""
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from kb.search.analysis import dutch_analyzer, spelling_analyzer
+
+MULTI_FACETS = ("dimension", "theme", "target_group")
+SINGLE_FACETS = ("organisation_type", "level", "setting", "organisation", "municipality", "year")
+FACETS = ("dimension", "theme", "organisation_type", "level", "setting", "target_group",
+          "organisation", "municipality", "year")
+TEXT_FIELDS = ("title", "summary", "body", "impact", "evidence", "extra")
+META_ID = "__meta__"
+
+
+def build_schema() -> Schema:
+    """A new Schema instance (Whoosh schemas are mutable, so never share one)."""
+    text = dutch_analyzer()
+    fields = {
+        "id": ID(stored=True, unique=True),
+        "kind": ID(stored=True),  # "example", or "meta" for the sync marker
+        "title": TEXT(analyzer=text, stored=True, field_boost=3.0),
+        # Character offsets let snippets be cut without analysing the text again.
+        "summary": TEXT(analyzer=text, stored=True, field_boost=2.0, chars=True),
+        "body": TEXT(analyzer=text, stored=True, chars=True),
+        "impact": TEXT(analyzer=text),
+        "evidence": TEXT(analyzer=text),
+        "extra": TEXT(analyzer=text),  # organisation, place, workshop, taxonomy labels
+        "spell": TEXT(analyzer=spelling_analyzer(), spelling=True),
+        "published": NUMERIC(sortable=True, stored=True, bits=64),
+        "title_sort": ID(sortable=True),
+        "state": STORED,  # on the meta document: last applied event and open gaps
+    }
+    for name in MULTI_FACETS:
+        fields[name] = KEYWORD(commas=True, stored=True)
+    for name in SINGLE_FACETS:
+        fields[name] = ID(stored=True)
+    return Schema(**fields)

@@ -1,0 +1,175 @@
+"""Searching published examples: parameters validated, the index asked, answers labelled."""
+import re
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from kb.extensions import db
+from kb.models import Example, Organisation, Term
+from kb.search import query as index_query
+from kb.search.schema import FACETS
+from kb.services.errors import Invalid
+from kb.services.records import to_record
+
+SORTS = ("relevance", "newest", "title")
+TERM_FACETS = ("dimension", "theme", "organisation_type", "level", "setting", "target_group")
+MAX_QUERY = 1000
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _int_param(args, name: str, default: int, low: int, high: int, errors: dict) -> int:
+    """A whole-number parameter within bounds; the problem goes into errors."""
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not re.fullmatch(r"\d{1,9}", raw) or not low <= int(raw) <= high:
+        errors[name] = _("moet een geheel getal van %(min)d tot %(max)d zijn", min=low, max=high)
+        return default
+    return int(raw)
+
+
+def _known_values(name: str) -> set[str] | None:
+    """The values a filter accepts (None: any well-formed value)."""
+    if name in TERM_FACETS:
+        return set(db.session.scalars(select(Term.slug).where(Term.kind == name)))
+    if name == "organisation":
+        return set(db.session.scalars(select(Organisation.slug)))
+    if name == "municipality":
+        return set(db.session.scalars(select(Example.municipality).distinct()))
+    return None
+
+
+def _filter_values(args, name: str, errors: dict) -> list[str]:
+    """The validated values of one repeatable filter."""
+    values = list(dict.fromkeys(v for v in args.getlist(name) if v != ""))
+    if not values:
+        return []
+    if name == "year":
+        bad = [v for v in values if not re.fullmatch(r"(19|20)\d\d", v)]
+    else:
+        known = _known_values(name)
+        bad = [v for v in values if v not in known]
+    if bad:
+        errors[name] = _("onbekende waarde '%(value)s'", value=bad[0][:60])
+    return values
+
+
+def parse_request(args) -> index_query.SearchRequest:
+    """Validate search parameters (as in the API contract); Invalid names each bad one."""
+    errors: dict[str, str] = {}
+    q = CONTROL.sub(" ", args.get("q", "")).strip()
+    if len(q) > MAX_QUERY:
+        errors["q"] = _("hoogstens %(max)d tekens", max=MAX_QUERY)
+    sort = args.get("sort") or "relevance"
+    if sort not in SORTS:
+        errors["sort"] = _("kies uit: %(choices)s", choices=", ".join(SORTS))
+    request = index_query.SearchRequest(
+        q=q, sort=sort,
+        page=_int_param(args, "page", 1, 1, MAX_PAGE, errors),
+        per_page=_int_param(args, "per_page", 20, 1, MAX_PER_PAGE, errors),
+        filters={name: _filter_values(args, name, errors) for name in FACETS})
+    request.filters = {name: values for name, values in request.filters.items() if values}
+    if errors:
+        raise Invalid(errors)
+    return request
+
+
+@dataclass
+class SearchPage:
+    """A search answer ready for a page or the API."""
+
+    request: index_query.SearchRequest
+    total: int
+    examples: list[tuple[Example, index_query.Hit]]
+    facets: dict[str, list[dict]]
+    suggestion: str | None
+    corrected_from: str | None = None
+
+    @property
+    def pages(self) -> int:
+        """How many pages the results fill."""
+        return max(1, -(-self.total // self.request.per_page))
+
+
+def _labels(name: str, values) -> dict[str, str]:
+    """Display labels of facet values in the visitor's language."""
+    if name in TERM_FACETS:
+        terms = db.session.scalars(select(Term).where(Term.kind == name, Term.slug.in_(values)))
+        return {t.slug: t.label for t in terms}
+    if name == "organisation":
+        rows = db.session.execute(select(Organisation.slug, Organisation.name)
+                                  .where(Organisation.slug.in_(values)))
+        return dict(rows.all())
+    return {v: v for v in values}
+
+
+def _facet_lists(counts: dict[str, dict[str, int]], filters) -> dict[str, list[dict]]:
+    """Every value with a count, plus selected ones at zero, by count then label."""
+    lists = {}
+    for name in FACETS:
+        values = dict(counts.get(name, {}))
+        for selected in filters.get(name, []):
+            values.setdefault(selected, 0)
+        labels = _labels(name, list(values))
+        rows = [{"value": v, "label": labels.get(v, v), "count": n,
+                 "selected": v in filters.get(name, [])} for v, n in values.items()]
+        if name == "year":
+            rows.sort(key=lambda row: (-row["count"], -int(row["value"])))
+        else:
+            rows.sort(key=lambda row: (-row["count"], row["label"].lower()))
+        lists[name] = rows
+    return lists
+
+
+def _examples_for(hits: list[index_query.Hit]) -> list[tuple[Example, index_query.Hit]]:
+    """The published rows behind the hits, in hit order."""
+    ids = [hit.id for hit in hits]
+    rows = {e.id: e for e in db.session.scalars(select(Example).where(
+        Example.id.in_(ids), Example.status == "published"))}
+    return [(rows[hit.id], hit) for hit in hits if hit.id in rows]
+
+
+def search(request: index_query.SearchRequest, correct: bool = True) -> SearchPage:
+    """Run a search; when nothing matches but a correction does, answer the correction."""
+    outcome = index_query.run(request)
+    corrected_from = None
+    if correct and outcome.total == 0 and outcome.suggestion:
+        retry = index_query.SearchRequest(q=outcome.suggestion, filters=request.filters,
+                                          sort=request.sort, page=request.page,
+                                          per_page=request.per_page)
+        second = index_query.run(retry)
+        if second.total:
+            corrected_from, outcome = request.q, second
+    return SearchPage(request=request, total=outcome.total, examples=_examples_for(outcome.hits),
+                      facets=_facet_lists(outcome.facets, request.filters),
+                      suggestion=outcome.suggestion, corrected_from=corrected_from)
+
+
+def result_record(example: Example, hit: index_query.Hit | None = None) -> dict:
+    """An example as the API shows it in results."""
+    record = to_record(example)
+    data = {"id": example.id, "ref": example.ref,
+            "url": url_for("public.example", example_id=example.id, slug=example.slug),
+            "title": example.title, "summary": example.summary}
+    if hit is not None:
+        data["snippet"] = str(hit.snippet)
+    for name in ("dimensions", "themes", "organisation", "organisation_type", "level",
+                 "setting", "target_groups", "municipality", "year"):
+        data[name] = record[name]
+    if hit is not None:
+        data["score"] = hit.score
+    return data
+
+
+def as_api(page: SearchPage) -> dict:
+    """The search answer in the API's shape (DESIGN.md, "Search API")."""
+    request = page.request
+    return {"query": request.q, "total": page.total, "page": request.page,
+            "per_page": request.per_page, "pages": page.pages,
+            "suggestion": page.suggestion,
+            "results": [result_record(example, hit) for example, hit in page.examples],
+            "facets": page.facets}

@@ -1,0 +1,23 @@
+"""The search page: free text, facets, sorting and pages, all in the URL."""
+from flask import Blueprint, render_template, request
+
+from kb.services import search as search_service
+from kb.services.errors import Invalid
+
+bp = Blueprint("search", __name__)
+
+FACET_ORDER = ("dimension", "theme", "organisation_type", "level", "setting", "target_group",
+               "organisation", "municipality", "year")
+
+
+@bp.get("/zoeken")
+def search():
+    """Search published examples; bad parameters get a friendly explanation."""
+    try:
+        search_request = search_service.parse_request(request.args)
+    except Invalid as exc:
+        return render_template("search/search.html", result=None, errors=exc.errors,
+                               facet_order=FACET_ORDER), 400
+    result = search_service.search(search_request, correct=request.args.get("exact") != "1")
+    return render_template("search/search.html", result=result, errors=None,
+                           facet_order=FACET_ORDER)

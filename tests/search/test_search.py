@@ -1,0 +1,225 @@
+"""Search through the real Whoosh index in the test's instance folder."""
+import os
+import shutil
+
+import pytest
+from sqlalchemy import text
+
+from kb.extensions import db
+from kb.search import WrongWhoosh, check_whoosh
+from kb.search.store import get_store
+from kb.services.examples import set_status, update_example
+from kb.services.importing import import_records
+from kb.services.permissions import SYSTEM
+from tests import factories
+from tests.conftest import make_app
+from tests.factories import record
+
+
+def api(client, query: str = "", status: int = 200) -> dict:
+    """GET the search API and check the status."""
+    response = client.get("/api/v1/search" + (f"?{query}" if query else ""))
+    assert response.status_code == status, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def titles(client, query: str) -> list[str]:
+    """Titles of the first page of results."""
+    return [r["title"] for r in api(client, query)["results"]]
+
+
+@pytest.mark.parametrize("stored, typed", [
+    ("Gesprekken met cliënten over hun doelen", "clienten"),
+    ("Nieuwe ideeën voor de buurt", "ideeen"),
+    ("Mantelzorgondersteuning in de avond", "mantelzorg"),
+    ("Samenwerking met de huisartsenpraktijk", "huisarts"),
+    ("Wandelgroep voor senioren", "ouderen"),
+    ("Spreekuur voor ouderen", "senioren"),
+    ("Hulp bij schulden in het gezin", "geldzorgen"),
+    ("Minder eenzaamheid in de wijk", "loneliness"),
+    ("Sociaal isolement doorbreken", "eenzaamheid"),
+])
+def test_dutch_analysis_finds_what_people_type(client, stored, typed):
+    neutral = {"summary": "Een voorbeeld uit de praktijk van de regio.", "impact": "",
+               "evidence": "", "themes": ["leefstijl"], "target_groups": ["inwoners"]}
+    factories.example(title=stored, body="Tekst zonder het zoekwoord.", **neutral)
+    factories.example(title="Iets heel anders over fietsen", body="Fietsen.", **neutral)
+    assert titles(client, f"q={typed}") == [stored]
+
+
+def test_title_weighs_more_than_body(client):
+    factories.example(title="Verslag van een bijeenkomst", body="Het ging over dementie.")
+    factories.example(title="Dementie in de huiskamer", body="Een verslag.")
+    assert titles(client, "q=dementie")[0] == "Dementie in de huiskamer"
+
+
+def test_phrases_and_minus(client):
+    factories.example(title="Het andere gesprek in de spreekkamer", body="Over regie.")
+    factories.example(title="Een ander soort gesprek", body="Over jeugd.")
+    assert titles(client, "q=%22het+andere+gesprek%22") == ["Het andere gesprek in de spreekkamer"]
+    assert titles(client, "q=gesprek+-spreekkamer") == ["Een ander soort gesprek"]
+
+
+@pytest.mark.parametrize("odd", ['"open haakje (', "-", "*", ")))", "a" * 900, "\x00\x07tab",
+                                 "OR AND NOT", "-\"\"", "ﬁets ≠ ∑"])
+def test_odd_text_gets_a_normal_answer(client, odd):
+    factories.example()
+    answer = api(client, "q=" + odd.replace('"', "%22").replace("#", "%23"))
+    assert answer["total"] >= 0 and "results" in answer
+
+
+@pytest.mark.parametrize("query, field", [
+    ("page=0", "page"), ("per_page=1000", "per_page"), ("year=abc", "year"),
+    ("sort=random", "sort"), ("theme=bestaat-niet", "theme"), ("q=" + "x" * 10_001, "q"),
+    ("organisation=onbekend", "organisation"), ("page=-1", "page"),
+])
+def test_bad_parameters_get_a_400_naming_them(client, query, field):
+    answer = api(client, query, 400)
+    assert field in answer["error"]["fields"]
+
+
+def test_bad_parameters_on_the_page_are_explained(client):
+    response = client.get("/zoeken?per_page=1000")
+    assert response.status_code == 400
+    assert "Deze zoekopdracht kunnen we niet uitvoeren" in response.get_data(as_text=True)
+
+
+def test_facets_count_and_a_facets_own_selection_does_not_zero_it(client):
+    factories.example(themes=["mantelzorg"], level="micro")
+    factories.example(themes=["mantelzorg"], level="macro")
+    factories.example(themes=["dementie"], level="micro")
+    answer = api(client, "theme=mantelzorg")
+    assert answer["total"] == 2
+    themes = {row["value"]: row for row in answer["facets"]["theme"]}
+    assert themes["mantelzorg"]["count"] == 2 and themes["mantelzorg"]["selected"]
+    assert themes["dementie"]["count"] == 1 and not themes["dementie"]["selected"]
+    levels = {row["value"]: row["count"] for row in answer["facets"]["level"]}
+    assert levels == {"micro": 1, "macro": 1}
+    both = api(client, "theme=mantelzorg&theme=dementie&level=micro")
+    assert both["total"] == 2
+    assert {r["value"]: r["count"] for r in both["facets"]["level"]} == {"micro": 2, "macro": 1}
+
+
+def test_selected_value_without_matches_is_listed_at_zero(client):
+    factories.example(themes=["mantelzorg"], municipality="Leiden")
+    answer = api(client, "theme=mantelzorg&municipality=Leiden&q=fietsen")
+    assert answer["total"] == 0
+    assert answer["facets"]["theme"] == [{"value": "mantelzorg", "label": "Mantelzorg",
+                                          "count": 0, "selected": True}]
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "changes_requested", "rejected",
+                                    "archived"])
+def test_only_published_examples_ever_appear(client, status):
+    factories.example(status, title="Verborgen zwembadproject", themes=["leefstijl"])
+    factories.example(title="Zichtbaar voorbeeld", themes=["mantelzorg"])
+    answer = api(client, "q=zwembadproject")
+    assert answer["total"] == 0 and answer["suggestion"] is None
+    everything = api(client)
+    assert everything["total"] == 1
+    assert [r["value"] for r in everything["facets"]["theme"]] == ["mantelzorg"]
+    assert b"zwembad" not in client.get("/feeds/zoeken.atom").data
+
+
+def test_changes_are_searchable_on_the_next_request(client):
+    moderator = factories.user("moderator")
+    example = factories.example(title="Eerste versie over tuinieren")
+    assert titles(client, "q=tuinieren") == ["Eerste versie over tuinieren"]
+    update_example(moderator, example.id, record(ref=example.ref,
+                                                 title="Tweede versie over moestuinen"))
+    assert titles(client, "q=moestuinen") == ["Tweede versie over moestuinen"]
+    assert titles(client, "q=tuinieren") == []
+    set_status(example, "archived", moderator)
+    db.session.commit()
+    assert titles(client, "q=moestuinen") == []
+    import_records(SYSTEM, [record(title="Geïmporteerd over volkstuinen")])
+    assert titles(client, "q=volkstuinen") == ["Geïmporteerd over volkstuinen"]
+
+
+def test_misspelling_gets_a_suggestion_and_the_corrections_results(client):
+    factories.example(title="Eenzaamheid onder mantelzorgers")
+    answer = api(client, "q=eenzaamheit")
+    assert answer["suggestion"] == "eenzaamheid" and answer["total"] == 0
+    html = client.get("/zoeken?q=eenzaamheit").get_data(as_text=True)
+    assert "Dit zijn de resultaten voor" in html and "exact=1" in html
+    exact = client.get("/zoeken?q=eenzaamheit&exact=1").get_data(as_text=True)
+    assert "Bedoelde je" in exact and "0 voorbeelden" in exact
+
+
+def test_snippets_highlight_and_escape(client):
+    factories.example(title="Over beweging", body="Wij <b>wandelen</b> samen & praten over bewegen.")
+    result = api(client, "q=wandelen")["results"][0]
+    assert "<mark" in result["snippet"] and "<b>" not in result["snippet"]
+
+
+def test_sorting_and_pagination(client):
+    for number, year in enumerate([2021, 2023, 2022]):
+        factories.example(title=f"Project {'CBA'[number]} over bewegen", year=year)
+    by_title = titles(client, "sort=title")
+    assert by_title == sorted(by_title)
+    first = api(client, "per_page=2&sort=title")
+    second = api(client, "per_page=2&page=2&sort=title")
+    assert first["pages"] == 2 and len(first["results"]) == 2 and len(second["results"]) == 1
+    newest = titles(client, "sort=newest")
+    assert newest[0] == "Project A over bewegen"  # created last, so published last
+
+
+def test_search_page_keeps_state_in_the_url_and_offers_a_feed(client):
+    factories.example(title="Beweegtuin voor ouderen", themes=["mantelzorg"])
+    html = client.get("/zoeken?q=beweegtuin&theme=mantelzorg").get_data(as_text=True)
+    assert 'value="beweegtuin"' in html and 'value="mantelzorg" checked' in html
+    assert "/feeds/zoeken.atom?q=beweegtuin&amp;theme=mantelzorg" in html
+    feed = client.get("/feeds/zoeken.atom?q=beweegtuin&theme=mantelzorg")
+    assert feed.mimetype == "application/atom+xml" and b"Beweegtuin voor ouderen" in feed.data
+
+
+# Whoosh leaves a file handle open when it fails to read a corrupt table of contents.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_missing_or_corrupt_index_is_rebuilt_not_a_500(client, app):
+    factories.example(title="Herstel na een beroerte")
+    assert titles(client, "q=beroerte")
+    store = get_store()
+    folder = os.path.realpath(store.link)
+    store.close()
+    shutil.rmtree(folder)
+    assert titles(client, "q=beroerte") == ["Herstel na een beroerte"]
+    store.close()
+    for name in os.listdir(os.path.realpath(store.link)):
+        with open(os.path.join(os.path.realpath(store.link), name), "wb") as handle:
+            handle.write(b"kapot")
+    assert titles(client, "q=beroerte") == ["Herstel na een beroerte"]
+
+
+def test_two_app_instances_sharing_one_database_stay_in_step(app, tmp_path):
+    other_instance = tmp_path / "other-host"
+    other_instance.mkdir()
+    other = make_app(other_instance, app.config["SQLALCHEMY_DATABASE_URI"])
+    factories.example(title="Gedeeld tussen twee servers")
+    with other.app_context():
+        assert titles(other.test_client(), "q=servers") == ["Gedeeld tussen twee servers"]
+    factories.example(title="Tweede voorbeeld voor beide servers")
+    with other.app_context():
+        assert len(titles(other.test_client(), "q=servers")) == 2
+        get_store().close()
+        db.engine.dispose()
+
+
+def test_reindex_and_index_check(runner, client):
+    factories.example(title="Voorbeeld voor de controle")
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    result = runner.invoke(args=["index-check"])
+    assert result.exit_code == 0, result.output
+    db.session.execute(text("UPDATE example SET title = 'Stiekem veranderd'"))
+    db.session.commit()
+    result = runner.invoke(args=["index-check"])
+    assert result.exit_code == 1 and "stale in index" in result.output and "title" in result.output
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    assert runner.invoke(args=["index-check"]).exit_code == 0
+
+
+def test_wrong_whoosh_distribution_refuses_to_start(monkeypatch):
+    import whoosh
+    monkeypatch.setattr(whoosh, "versionstring", lambda: "2.7.4")
+    with pytest.raises(WrongWhoosh):
+        check_whoosh()

@@ -98,25 +98,39 @@ def _concepts_of_words(words: list[str], synonyms: Synonyms) -> list:
     return concepts
 
 
+def minimum_match(words: int) -> int:
+    """How many of the typed words a document must match: all of one or two, then
+    all but one, and three quarters of long queries (natural questions)."""
+    if words <= 2:
+        return words
+    return max(words - 1, -(-3 * words // 4)) if words <= 4 else -(-3 * words // 4)
+
+
 def build_query(text: str, synonyms: Synonyms | None = None):
-    """A Whoosh query for user text; None when nothing searchable remains."""
+    """A Whoosh query for user text; None when nothing searchable remains.
+
+    Quoted phrases must match; of the plain words (each with its synonyms) most must
+    match, and documents matching more of them score higher; -words exclude."""
     synonyms = synonyms or builtin_synonyms()
-    clauses = parse_clauses(text)
-    positive, negative, run = [], [], []
-    for clause in clauses + [Clause("", phrase=True)]:  # the sentinel flushes the last run
+    phrases, words, negative, run = [], [], [], []
+    for clause in parse_clauses(text) + [Clause("", phrase=True)]:  # sentinel ends the run
         if not clause.phrase and not clause.negated:
             run.append(clause.text)
             continue
-        positive += _concepts_of_words(run, synonyms)
+        words += _concepts_of_words(run, synonyms)
         run = []
         tokens = tuple(analyse(clause.text))
-        if tokens:
-            target = negative if clause.negated else positive
-            target.append(_concept(synonyms.alternatives(tokens)) if clause.phrase
-                          else _field_query(tokens))
+        if tokens and clause.negated:
+            negative.append(_field_query(tokens))
+        elif tokens:
+            phrases.append(_concept(synonyms.alternatives(tokens)))
+    positive = list(phrases)
+    if words:
+        positive.append(words[0] if len(words) == 1 else
+                        Or(words, minmatch=minimum_match(len(words)), scale=0.9))
     if not positive and not negative:
         return None
-    query = And(positive) if positive else Every()
+    query = (positive[0] if len(positive) == 1 else And(positive)) if positive else Every()
     return AndNot(query, Or(negative)) if negative else query
 
 

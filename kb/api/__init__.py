@@ -66,3 +66,10 @@ def taxonomy():
         kinds[term.kind].append({"value": term.slug, "label_nl": term.label_nl,
                                  "label_en": term.label_en})
     return jsonify(kinds)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 description of this API."""
+    from kb.api.openapi import openapi_document
+    return jsonify(openapi_document())

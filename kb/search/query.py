@@ -230,3 +230,14 @@ def run(request: SearchRequest) -> SearchOutcome:
     return SearchOutcome(total=len(allowed), hits=hits,
                          facets=facet_counts(cache, matching, request.filters),
                          suggestion=suggest(searcher, request.q) if request.q else None)
+
+
+def related(example_id: int, limit: int = 4) -> list[int]:
+    """Ids of the published examples most like this one (its own document excluded)."""
+    searcher, cache = get_store().current()
+    docnum = searcher.document_number(id=str(example_id))
+    if docnum is None:
+        return []
+    hits = searcher.more_like(docnum, "body", top=limit, numterms=25,
+                              filter=set(cache.examples))
+    return [int(hit["id"]) for hit in hits]

@@ -149,6 +149,14 @@ def search(request: index_query.SearchRequest, correct: bool = True) -> SearchPa
                       suggestion=outcome.suggestion, corrected_from=corrected_from)
 
 
+def related_examples(example: Example, limit: int = 4) -> list[Example]:
+    """Published examples like this one (more-like-this on the index)."""
+    ids = index_query.related(example.id, limit)
+    rows = {e.id: e for e in db.session.scalars(select(Example).where(
+        Example.id.in_(ids), Example.status == "published"))}
+    return [rows[i] for i in ids if i in rows]
+
+
 def result_record(example: Example, hit: index_query.Hit | None = None) -> dict:
     """An example as the API shows it in results."""
     record = to_record(example)

@@ -6,6 +6,7 @@ from kb.markdown import render_markdown
 from kb.models import Example, Leeratelier, Organisation
 from kb.services import browse as reads
 from kb.services.errors import Invalid, NotFound
+from kb.services.search import related_examples
 from kb.services.examples import get_example
 from kb.web.helpers import page_arg, safe_next
 
@@ -47,6 +48,7 @@ def example(example_id: int, slug: str | None = None):
     if slug != item.slug:
         return redirect(url_for(".example", example_id=item.id, slug=item.slug), 301)
     return render_template("public/example.html", example=item,
+                           related=related_examples(item) if item.is_published else [],
                            body=render_markdown(item.body),
                            impact=render_markdown(item.impact),
                            evidence=render_markdown(item.evidence))

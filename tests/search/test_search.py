@@ -223,3 +223,17 @@ def test_wrong_whoosh_distribution_refuses_to_start(monkeypatch):
     monkeypatch.setattr(whoosh, "versionstring", lambda: "2.7.4")
     with pytest.raises(WrongWhoosh):
         check_whoosh()
+
+
+def test_related_examples_are_similar_and_published_only(client):
+    base = factories.example(title="Moestuin als ontmoetingsplek",
+                             body="Samen tuinieren in de moestuin: zaaien, oogsten en koken.")
+    factories.example(title="Tweede moestuin in de wijk",
+                      body="Bewoners tuinieren samen in een moestuin en koken de oogst.")
+    factories.example("submitted", title="Ingediende moestuin",
+                      body="Tuinieren in de moestuin, zaaien, oogsten en koken.")
+    factories.example(title="Schuldhulp aan de keukentafel", body="Over formulieren en geld.")
+    html = client.get(f"/voorbeelden/{base.id}", follow_redirects=True).get_data(as_text=True)
+    related = html.split("Verwante voorbeelden")[1]
+    assert "Tweede moestuin in de wijk" in related
+    assert "Ingediende moestuin" not in related and "Moestuin als ontmoetingsplek" not in related

@@ -1,0 +1,111 @@
+"""The OpenAPI 3 description of the read API."""
+from kb.search.schema import FACETS
+
+FILTER_HELP = {
+    "dimension": "Positive Health dimension slug",
+    "theme": "theme slug",
+    "organisation_type": "organisation type slug",
+    "organisation": "organisation slug",
+    "level": "nano, micro, meso or macro",
+    "setting": "setting slug",
+    "target_group": "target group slug",
+    "municipality": "municipality name",
+    "year": "year, four digits",
+}
+
+STRING_LIST = {"type": "array", "items": {"type": "string"}}
+ERROR = {"description": "Bad parameters or unknown id",
+         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _filter_parameters() -> list[dict]:
+    """The repeatable filters: values OR-ed within a filter, AND-ed across filters."""
+    return [{"name": name, "in": "query", "required": False, "explode": True,
+             "description": f"{FILTER_HELP[name]}; repeat to OR values",
+             "schema": STRING_LIST} for name in FACETS]
+
+
+def _schemas() -> dict:
+    """Component schemas: results, facets, examples, errors."""
+    result_props = {
+        "id": {"type": "integer"}, "ref": {"type": "string"}, "url": {"type": "string"},
+        "title": {"type": "string"}, "summary": {"type": "string"},
+        "snippet": {"type": "string", "description": "HTML with <mark> around matches"},
+        "dimensions": STRING_LIST, "themes": STRING_LIST, "organisation": {"type": "string"},
+        "organisation_type": {"type": "string"}, "level": {"type": "string"},
+        "setting": {"type": "string"}, "target_groups": STRING_LIST,
+        "municipality": {"type": "string"}, "year": {"type": "integer"},
+        "score": {"type": "number", "nullable": True}}
+    facet_value = {"type": "object", "properties": {
+        "value": {"type": "string"}, "label": {"type": "string"},
+        "count": {"type": "integer"}, "selected": {"type": "boolean"}}}
+    return {
+        "Result": {"type": "object", "properties": result_props},
+        "FacetValue": facet_value,
+        "SearchAnswer": {"type": "object", "properties": {
+            "query": {"type": "string"}, "total": {"type": "integer"},
+            "page": {"type": "integer"}, "per_page": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "suggestion": {"type": "string", "nullable": True},
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+            "facets": {"type": "object", "properties": {
+                name: {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}
+                for name in FACETS}}}},
+        "Example": {"type": "object", "properties": {
+            **result_props, "body": {"type": "string", "description": "Markdown"},
+            "impact": {"type": "string"}, "evidence": {"type": "string"},
+            "leeratelier": {"type": "string", "nullable": True}, "links": STRING_LIST,
+            "status": {"type": "string"},
+            "published_at": {"type": "string", "format": "date-time", "nullable": True}}},
+        "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+            "status": {"type": "integer"}, "message": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
+    }
+
+
+def _search_operation() -> dict:
+    """GET /api/v1/search."""
+    parameters = [
+        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 1000},
+         "description": 'free text; "phrase" and -exclude work; empty lists everything'},
+        *_filter_parameters(),
+        {"name": "sort", "in": "query",
+         "schema": {"type": "string", "enum": ["relevance", "newest", "title"]}},
+        {"name": "page", "in": "query",
+         "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
+        {"name": "per_page", "in": "query",
+         "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+    ]
+    return {"get": {"summary": "Search published practice examples", "operationId": "search",
+                    "parameters": parameters, "responses": {
+                        "200": {"description": "Results, facets and a spelling suggestion",
+                                "content": {"application/json": {"schema": {
+                                    "$ref": "#/components/schemas/SearchAnswer"}}}},
+                        "400": ERROR}}}
+
+
+def openapi_document() -> dict:
+    """The whole description."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Praktijkbank read API", "version": "1",
+                 "description": "Published practice examples of the Positive Health "
+                                "alliance Zuid-Holland Noord. Read-only, no authentication."},
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/v1/search": _search_operation(),
+            "/api/v1/examples/{id}": {"get": {
+                "summary": "One published example", "operationId": "getExample",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "The example", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Example"}}}},
+                    "404": ERROR}}},
+            "/api/v1/taxonomy": {"get": {
+                "summary": "The active taxonomy values with Dutch and English labels",
+                "operationId": "taxonomy",
+                "responses": {"200": {"description": "Values by kind", "content": {
+                    "application/json": {"schema": {"type": "object"}}}}}}},
+        },
+        "components": {"schemas": _schemas()},
+    }

@@ -85,8 +85,9 @@ def advance(state: SyncState, seen: list[int], now: float) -> SyncState:
 
 def _published(example_ids: list[int]) -> dict[int, Example]:
     """The published examples among these ids, by id."""
-    rows = db.session.scalars(select(Example).where(Example.id.in_(example_ids),
-                                                    Example.status == "published"))
+    query = (select(Example).where(Example.id.in_(example_ids), Example.status == "published")
+             .execution_options(populate_existing=True))  # the row as committed now
+    rows = db.session.scalars(query)
     return {row.id: row for row in rows}
 
 

@@ -1,10 +1,11 @@
 """The query side: user syntax, synonyms, filters, disjunctive facet counts, pages, snippets."""
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from whoosh import highlight
-from whoosh.query import And, AndNot, Every, Or, Phrase, Term
+from whoosh.query import Every, Or, Phrase, Term
 
 from kb.search.analysis import analyse, fold
 from kb.search.schema import FACETS, TEXT_FIELDS
@@ -99,39 +100,60 @@ def _concepts_of_words(words: list[str], synonyms: Synonyms) -> list:
 
 
 def minimum_match(words: int) -> int:
-    """How many of the typed words a document must match: all of one or two, then
-    all but one, and three quarters of long queries (natural questions)."""
-    if words <= 2:
-        return words
-    return max(words - 1, -(-3 * words // 4)) if words <= 4 else -(-3 * words // 4)
+    """How many of the typed words a document must match: any of one or two, at least
+    half of longer queries. Documents matching more words rank higher (scoring())."""
+    return 1 if words <= 2 else -(-words // 2)
 
 
-def build_query(text: str, synonyms: Synonyms | None = None):
-    """A Whoosh query for user text; None when nothing searchable remains.
+@dataclass
+class ParsedQuery:
+    """The user's query as Whoosh queries: phrases must match, most words must match
+    (each word with its synonyms), excluded words must not."""
 
-    Quoted phrases must match; of the plain words (each with its synonyms) most must
-    match, and documents matching more of them score higher; -words exclude."""
+    phrases: list = field(default_factory=list)
+    words: list = field(default_factory=list)
+    negative: list = field(default_factory=list)
+
+    def scoring(self):
+        """The query that ranks: documents matching more words score higher."""
+        positive = self.phrases + self.words
+        if not positive:
+            return Every()
+        return positive[0] if len(positive) == 1 else Or(positive, scale=0.9)
+
+    def matching(self, searcher, universe: set[int]) -> set[int]:
+        """The documents of universe that satisfy the query."""
+        docs = set(universe)
+        for phrase in self.phrases:
+            docs &= set(searcher.docs_for_query(phrase))
+        if self.words:
+            need, counts = minimum_match(len(self.words)), Counter()
+            for word in self.words:
+                counts.update(docs.intersection(searcher.docs_for_query(word)))
+            docs = {doc for doc, n in counts.items() if n >= need}
+        for excluded in self.negative:
+            docs.difference_update(searcher.docs_for_query(excluded))
+        return docs
+
+
+def build_query(text: str, synonyms: Synonyms | None = None) -> ParsedQuery | None:
+    """Parse user text; None when nothing searchable remains."""
     synonyms = synonyms or builtin_synonyms()
-    phrases, words, negative, run = [], [], [], []
+    parsed, run = ParsedQuery(), []
     for clause in parse_clauses(text) + [Clause("", phrase=True)]:  # sentinel ends the run
         if not clause.phrase and not clause.negated:
             run.append(clause.text)
             continue
-        words += _concepts_of_words(run, synonyms)
+        parsed.words += _concepts_of_words(run, synonyms)
         run = []
         tokens = tuple(analyse(clause.text))
         if tokens and clause.negated:
-            negative.append(_field_query(tokens))
+            parsed.negative.append(_field_query(tokens))
         elif tokens:
-            phrases.append(_concept(synonyms.alternatives(tokens)))
-    positive = list(phrases)
-    if words:
-        positive.append(words[0] if len(words) == 1 else
-                        Or(words, minmatch=minimum_match(len(words)), scale=0.9))
-    if not positive and not negative:
+            parsed.phrases.append(_concept(synonyms.alternatives(tokens)))
+    if not (parsed.phrases or parsed.words or parsed.negative):
         return None
-    query = (positive[0] if len(positive) == 1 else And(positive)) if positive else Every()
-    return AndNot(query, Or(negative)) if negative else query
+    return parsed
 
 
 def _allowed(cache: FacetCache, filters: dict[str, list[str]], skip: str | None) -> set[int]:
@@ -196,37 +218,36 @@ def suggest(searcher, text: str, synonyms: Synonyms | None = None) -> str | None
     return corrected if changed else None
 
 
-def _ordered_page(searcher, query, allowed: set[int], request: SearchRequest):
-    """The requested page of hits in the requested order."""
+def _ordered_page(searcher, parsed: ParsedQuery | None, allowed: set[int],
+                  request: SearchRequest) -> list[Hit]:
+    """The requested page of hits in the requested order (browsing: newest first)."""
     limit = request.page * request.per_page
-    formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-    sort = request.sort if query is not None else ("newest" if request.sort == "relevance"
-                                                   else request.sort)
-    options = {"limit": limit, "filter": allowed, "terms": query is not None}
+    sort = "newest" if parsed is None and request.sort == "relevance" else request.sort
+    options = {"limit": limit, "filter": allowed, "terms": parsed is not None}
     if sort == "newest":
         options.update(sortedby="published", reverse=True)
     elif sort == "title":
         options.update(sortedby="title_sort")
-    results = searcher.search(query if query is not None else Every(), **options)
-    results.formatter = formatter
+    results = searcher.search(parsed.scoring() if parsed else Every(), **options)
+    results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
     results.fragmenter = highlight.PinpointFragmenter(maxchars=220, surround=70, autotrim=True)
     start = (request.page - 1) * request.per_page
     scored = "sortedby" not in options  # with a sort key, hit.score is that key
     return [Hit(id=int(hit["id"]), score=round(hit.score, 4) if scored else None,
-                snippet=_snippet(hit, query is not None))
+                snippet=_snippet(hit, parsed is not None))
             for hit in list(results)[start:limit]]
 
 
 def run(request: SearchRequest) -> SearchOutcome:
     """Answer a search from the (caught-up) index."""
     searcher, cache = get_store().current()
-    query = build_query(request.q)
-    if query is None:
+    parsed = build_query(request.q)
+    if parsed is None:
         matching = set(cache.examples)
     else:
-        matching = set(searcher.docs_for_query(query)) & cache.examples
+        matching = parsed.matching(searcher, set(cache.examples))
     allowed = matching & _allowed(cache, request.filters, skip=None)
-    hits = _ordered_page(searcher, query, allowed, request) if allowed else []
+    hits = _ordered_page(searcher, parsed, allowed, request) if allowed else []
     return SearchOutcome(total=len(allowed), hits=hits,
                          facets=facet_counts(cache, matching, request.filters),
                          suggestion=suggest(searcher, request.q) if request.q else None)

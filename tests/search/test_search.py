@@ -237,3 +237,32 @@ def test_related_examples_are_similar_and_published_only(client):
     related = html.split("Verwante voorbeelden")[1]
     assert "Tweede moestuin in de wijk" in related
     assert "Ingediende moestuin" not in related and "Moestuin als ontmoetingsplek" not in related
+
+
+def _change_title_with_event(connection, example_id: int, title: str) -> None:
+    """What a service does, by hand: change a row and write its outbox event."""
+    connection.execute(text("UPDATE example SET title = :t WHERE id = :i"),
+                       {"t": title, "i": example_id})
+    connection.execute(text("INSERT INTO index_event (example_id, op, created_at) "
+                            "VALUES (:i, 'upsert', CURRENT_TIMESTAMP)"), {"i": example_id})
+
+
+def test_event_committed_after_a_later_one_is_not_lost(app, client):
+    """PostgreSQL hands out ids before commit: event n+1 may commit after n+2."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("SQLite serialises writers, so ids cannot commit out of order")
+    slow = factories.example(title="Langzame transactie oud")
+    fast = factories.example(title="Snelle transactie oud")
+    assert api(client)["total"] == 2  # the index is caught up
+    with db.engine.connect() as first, db.engine.connect() as second:
+        first.begin()
+        _change_title_with_event(first, slow.id, "Langzame kwartel")  # id n+1
+        second.begin()
+        _change_title_with_event(second, fast.id, "Snelle zwaluw")  # id n+2
+        second.commit()
+        db.session.expire_all()  # the test's session outlives requests; a request's would not
+        assert titles(client, "q=zwaluw") == ["Snelle zwaluw"]
+        assert titles(client, "q=kwartel") == []  # not committed yet
+        first.commit()
+    db.session.expire_all()
+    assert titles(client, "q=kwartel") == ["Langzame kwartel"]

@@ -38,6 +38,11 @@ run: init
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+N ?= 10000
+bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/search.py --n $(N)
+
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o kb/translations/messages.pot .
 	$(BIN)/pybabel update -i kb/translations/messages.pot -d kb/translations --no-fuzzy-matching

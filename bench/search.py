@@ -1,0 +1,252 @@
+"""Search benchmark: build a synthetic corpus, reindex, and time the HTTP API.
+
+    make bench                 # N=10000
+    .venv/bin/python bench/search.py --n 100000
+
+Prints: load and full-reindex time (examples/s); API latency p50/p95/p99 over mixed
+queries (warm, filters, facets and snippets included) through gunicorn; peak memory
+of the serving process; the catch-up cost of a change on the next request; and the
+same queries answered by SQLite FTS5 on the same corpus, as a ratio.
+"""
+import argparse
+import http.client
+import json
+import os
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.corpus import generate, queries  # noqa: E402
+from kb import create_app  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The value below which `fraction` of values fall (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+def load(app, records: list[dict]) -> float:
+    """Import the corpus through the import service; returns seconds."""
+    from kb.services.importing import import_records
+    from kb.services.permissions import SYSTEM
+    started = time.perf_counter()
+    with app.app_context():
+        for start in range(0, len(records), 2000):
+            import_records(SYSTEM, records[start:start + 2000])
+    return time.perf_counter() - started
+
+
+def reindex(app) -> float:
+    """A full rebuild of the index; returns seconds."""
+    from kb.search.store import close_all, get_store
+    with app.app_context():
+        started = time.perf_counter()
+        get_store().rebuild()
+        elapsed = time.perf_counter() - started
+        close_all()
+    return elapsed
+
+
+def free_port() -> int:
+    """A free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(instance: str, port: int) -> subprocess.Popen:
+    """gunicorn with one worker on the instance; waits until it answers."""
+    env = {**os.environ, "KB_INSTANCE_PATH": instance}
+    server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}",
+                               "--timeout", "600", "kb:create_app()"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/")
+            return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def worker_pid(master: int) -> int:
+    """The gunicorn worker's pid (the master's child)."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return int(children[0]) if children else master
+
+
+def peak_memory_mb(pid: int) -> float:
+    """VmHWM of a process in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def api_path(params: dict) -> str:
+    """The search API URL of one mixed query."""
+    return "/api/v1/search?" + urllib.parse.urlencode(params, doseq=True)
+
+
+def time_requests(port: int, paths: list[str]) -> list[float]:
+    """Milliseconds per request over one keep-alive connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    timings = []
+    for path in paths:
+        started = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        timings.append((time.perf_counter() - started) * 1000)
+        if response.status != 200:
+            raise RuntimeError(f"{path}: {response.status} {body[:200]!r}")
+    connection.close()
+    return timings
+
+
+def catch_up_cost(app, port: int, rounds: int = 10) -> list[float]:
+    """Extra milliseconds of the first search after a change (the index catching up)."""
+    from kb.services.examples import update_example
+    from kb.services.importing import export_records
+    from kb.services.permissions import SYSTEM
+    path = api_path({"q": "mantelzorg"})
+    extra = []
+    with app.app_context():
+        from kb.extensions import db
+        from kb.models import Example
+        example_id = db.session.query(Example.id).order_by(Example.id).first()[0]
+        record = next(export_records(SYSTEM))
+        for number in range(rounds):
+            baseline = statistics.median(time_requests(port, [path] * 3))
+            update_example(SYSTEM, example_id, {**record, "title": f"{record['title']} v{number}"})
+            extra.append(time_requests(port, [path])[0] - baseline)
+    return extra
+
+
+def build_fts(records: list[dict]) -> sqlite3.Connection:
+    """The same corpus in SQLite FTS5 (unicode61, accents removed) with facet tables."""
+    conn = sqlite3.connect(":memory:")
+    conn.executescript("""
+        CREATE VIRTUAL TABLE fts USING fts5(title, summary, body,
+            tokenize='unicode61 remove_diacritics 2');
+        CREATE TABLE doc(id INTEGER PRIMARY KEY, level TEXT, organisation_type TEXT);
+        CREATE TABLE doc_term(id INTEGER, kind TEXT, value TEXT);
+        CREATE INDEX doc_term_kv ON doc_term(kind, value);
+        CREATE INDEX doc_term_id ON doc_term(id);
+    """)
+    for number, record in enumerate(records, start=1):
+        conn.execute("INSERT INTO fts(rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+                     (number, record["title"], record["summary"], record["body"]))
+        conn.execute("INSERT INTO doc VALUES (?, ?, ?)",
+                     (number, record["level"], record["organisation_type"]))
+        for kind, values in (("theme", record["themes"]), ("dimension", record["dimensions"])):
+            conn.executemany("INSERT INTO doc_term VALUES (?, ?, ?)",
+                             [(number, kind, value) for value in values])
+    conn.commit()
+    return conn
+
+
+def fts_query(conn: sqlite3.Connection, params: dict) -> None:
+    """Answer one mixed query like the API: count, top 20 with snippets, four facets."""
+    where, args = [], []
+    if params.get("q"):
+        where.append("id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+        args.append(" OR ".join(params["q"].split()))
+    for value in params.get("theme", []):
+        where.append("id IN (SELECT id FROM doc_term WHERE kind = 'theme' AND value = ?)")
+        args.append(value)
+    for value in params.get("level", []):
+        where.append("level = ?")
+        args.append(value)
+    matching = "SELECT id FROM doc" + (" WHERE " + " AND ".join(where) if where else "")
+    conn.execute(f"SELECT count(*) FROM ({matching})", args).fetchone()
+    if params.get("q"):
+        conn.execute("SELECT rowid, snippet(fts, 2, '<mark>', '</mark>', '…', 12) FROM fts "
+                     f"WHERE fts MATCH ? AND rowid IN ({matching}) "
+                     "ORDER BY bm25(fts, 3.0, 2.0, 1.0) LIMIT 20",
+                     [args[0], *args]).fetchall()
+    else:
+        conn.execute(f"SELECT id FROM doc WHERE id IN ({matching}) ORDER BY id DESC LIMIT 20",
+                     args).fetchall()
+    for kind in ("theme", "dimension"):
+        conn.execute(f"SELECT value, count(*) FROM doc_term WHERE kind = ? AND id IN ({matching})"
+                     " GROUP BY value", [kind, *args]).fetchall()
+    for column in ("level", "organisation_type"):
+        conn.execute(f"SELECT {column}, count(*) FROM doc WHERE id IN ({matching}) "
+                     f"GROUP BY {column}", args).fetchall()
+
+
+def time_fts(conn, mixed: list[dict]) -> list[float]:
+    """Milliseconds per FTS5 answer, in process."""
+    for params in mixed:  # warm
+        fts_query(conn, params)
+    timings = []
+    for params in mixed:
+        started = time.perf_counter()
+        fts_query(conn, params)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def summary(timings: list[float]) -> str:
+    """p50/p95/p99 in ms."""
+    return (f"p50 {percentile(timings, .5):7.1f} ms   p95 {percentile(timings, .95):7.1f} ms   "
+            f"p99 {percentile(timings, .99):7.1f} ms")
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    options = parser.parse_args()
+    instance = tempfile.mkdtemp(prefix="kb-bench-")
+    app = create_app({"INSTANCE_PATH": instance})
+    assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
+    records = generate(options.n, options.seed)
+    print(f"corpus: {options.n} examples (seed {options.seed}), instance {instance}")
+    loaded = load(app, records)
+    print(f"load (import service): {loaded:8.1f} s  ({options.n / loaded:7.0f} examples/s)")
+    rebuilt = reindex(app)
+    print(f"full reindex:          {rebuilt:8.1f} s  ({options.n / rebuilt:7.0f} examples/s)")
+    mixed = queries(options.queries)
+    paths = [api_path(params) for params in mixed]
+    port = free_port()
+    server = serve(instance, port)
+    try:
+        time_requests(port, paths)  # warm: searcher, caches
+        timings = time_requests(port, paths)
+        print(f"API search (HTTP, gunicorn 1 worker, {len(paths)} mixed queries):")
+        print(f"  {summary(timings)}")
+        extra = catch_up_cost(app, port)
+        print(f"catch-up after a change, extra on the next request: median "
+              f"{statistics.median(extra):.1f} ms, max {max(extra):.1f} ms")
+        print(f"peak memory of the serving worker: "
+              f"{peak_memory_mb(worker_pid(server.pid)):.0f} MiB")
+    finally:
+        server.terminate()
+        server.wait()
+    fts = time_fts(build_fts(records), mixed)
+    print("SQLite FTS5, same queries in process (count, top 20 + snippets, 4 facets):")
+    print(f"  {summary(fts)}")
+    print(f"ratio API/FTS5: p50 {percentile(timings, .5) / percentile(fts, .5):.1f}x   "
+          f"p95 {percentile(timings, .95) / percentile(fts, .95):.1f}x")
+    print(json.dumps({"n": options.n, "reindex_s": round(rebuilt, 1),
+                      "api_p95_ms": round(percentile(timings, .95), 1),
+                      "fts_p95_ms": round(percentile(fts, .95), 1)}))
+
+
+if __name__ == "__main__":
+    main()

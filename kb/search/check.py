@@ -26,4 +26,3 @@ def index_drift() -> list[str]:
         if stale:
             lines.append(f"stale in index: example {example_id} ({', '.join(stale)})")
     return lines + ([pending] if pending and lines else [])
-

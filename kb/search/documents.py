@@ -5,12 +5,23 @@ import nh3
 
 from kb.markdown import render_markdown
 from kb.models import Example
+from kb.search.analysis import WORD
 from kb.util import slugify
 
 
 def plain_text(markdown: str) -> str:
     """Markdown as plain text, for snippets and spelling."""
     return html.unescape(nh3.clean(str(render_markdown(markdown)), tags=set())).strip()
+
+
+def distinct_words(*texts: str) -> str:
+    """Each word once: the spelling dictionary needs the words, not their counts."""
+    return " ".join(dict.fromkeys(WORD.findall(" ".join(texts).lower())))
+
+
+def _milliseconds(moment) -> int:
+    """A sort key for the publication moment (0 when unknown)."""
+    return int(moment.timestamp() * 1000) if moment else 0
 
 
 def _labels(example: Example) -> str:
@@ -30,13 +41,11 @@ def document_for(example: Example) -> dict:
         "kind": "example",
         "title": example.title,
         "summary": example.summary,
-        "body": body,
-        "impact": example.impact or "",
-        "evidence": example.evidence or "",
+        "body": "\n\n".join(filter(None, [body, example.impact, example.evidence])),
         "extra": extra,
-        "spell": " ".join([example.title, example.summary, body, example.impact or "",
-                           example.evidence or ""]),
-        "published": int(example.published_at.timestamp()) if example.published_at else 0,
+        "spell": distinct_words(example.title, example.summary, body, example.impact or "",
+                                example.evidence or ""),
+        "published": _milliseconds(example.published_at),
         "title_sort": slugify(example.title, 200),
         "dimension": ",".join(t.slug for t in example.dimensions),
         "theme": ",".join(t.slug for t in example.themes),

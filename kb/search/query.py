@@ -1,20 +1,21 @@
 """The query side: user syntax, synonyms, filters, disjunctive facet counts, pages, snippets."""
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 from markupsafe import Markup
-from whoosh import highlight
-from whoosh.query import Every, Or, Phrase, Term
 
 from kb.search.analysis import analyse, fold
-from kb.search.schema import FACETS, TEXT_FIELDS
-from kb.search.store import FacetCache, get_store
+from kb.search.engine import SearcherCache
+from kb.search.schema import FACETS
+from kb.search.snippets import make_snippets
+from kb.search.store import get_store
 from kb.search.synonyms import Synonyms, builtin_synonyms
 
 CLAUSE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-SYNONYM_BOOST = 0.8
-SNIPPET_FIELDS = ("body", "summary")
+SYNONYM_WEIGHT = 0.8
+COORDINATION = 0.5  # each typed word a document lacks costs a tenth of its score
+Concept = list[tuple[tuple[str, ...], float]]  # equivalent wordings with their weights
 
 
 @dataclass
@@ -56,6 +57,47 @@ class SearchOutcome:
     suggestion: str | None = None
 
 
+@dataclass
+class ParsedQuery:
+    """The user's query as concepts: phrases must match, at least half of the words must
+    match (each word with its synonyms), excluded words must not."""
+
+    phrases: list[Concept] = field(default_factory=list)
+    words: list[Concept] = field(default_factory=list)
+    negative: list[Concept] = field(default_factory=list)
+
+    def tokens(self) -> set[str]:
+        """Every index term the positive concepts look for (for highlighting)."""
+        return {t for concept in self.phrases + self.words for tokens, _ in concept
+                for t in tokens}
+
+    def evaluate(self, cache: SearcherCache) -> tuple[np.ndarray, np.ndarray]:
+        """(which documents match, their scores) over all document numbers."""
+        matching = cache.examples.copy()
+        scores = np.zeros(cache.size)
+        for concept in self.phrases:
+            found = cache.concept_scores(concept)
+            matching &= found > 0
+            scores += found
+        if self.words:
+            counts = np.zeros(cache.size, dtype=np.int64)
+            for concept in self.words:
+                found = cache.concept_scores(concept)
+                counts += found > 0
+                scores += found
+            matching &= counts >= minimum_match(len(self.words))
+            scores *= COORDINATION ** (len(self.words) - counts)
+        for concept in self.negative:
+            matching &= cache.concept_scores(concept) == 0
+        return matching, scores
+
+
+def minimum_match(words: int) -> int:
+    """How many of the typed words a document must match: any of one or two, at least
+    half of longer queries. Documents matching more words rank higher (COORDINATION)."""
+    return 1 if words <= 2 else -(-words // 2)
+
+
 def parse_clauses(text: str) -> list[Clause]:
     """Split user text into words and "phrases"; -word excludes. Never fails."""
     clauses = []
@@ -70,70 +112,24 @@ def parse_clauses(text: str) -> list[Clause]:
     return clauses
 
 
-def _field_query(tokens: tuple[str, ...], boost: float = 1.0):
-    """tokens in any text field: a term, or a phrase for several tokens."""
-    if len(tokens) == 1:
-        return Or([Term(name, tokens[0], boost=boost) for name in TEXT_FIELDS])
-    return Or([Phrase(name, list(tokens), boost=boost) for name in TEXT_FIELDS])
+def _concept(tokens: tuple[str, ...], synonyms: Synonyms) -> Concept:
+    """A wording and its synonyms; the literal one weighs most."""
+    alternatives = synonyms.alternatives(tokens)
+    return [(alternatives[0], 1.0)] + [(other, SYNONYM_WEIGHT) for other in alternatives[1:]]
 
 
-def _concept(alternatives: list[tuple[str, ...]]):
-    """Any of the equivalent token sequences (the literal one weighs most)."""
-    parts = [_field_query(alternatives[0])]
-    parts += [_field_query(tokens, SYNONYM_BOOST) for tokens in alternatives[1:]]
-    return parts[0] if len(parts) == 1 else Or(parts)
-
-
-def _concepts_of_words(words: list[str], synonyms: Synonyms) -> list:
+def _concepts_of_words(words: list[str], synonyms: Synonyms) -> list[Concept]:
     """Consecutive plain words as concepts; multi-word synonyms are matched greedily."""
-    analysed = [tuple(analyse(word)) for word in words]
-    analysed = [tokens for tokens in analysed if tokens]
+    analysed = [tokens for tokens in (tuple(analyse(word)) for word in words) if tokens]
     concepts, start = [], 0
     while start < len(analysed):
         for width in range(min(synonyms.longest, len(analysed) - start), 0, -1):
             tokens = tuple(t for part in analysed[start:start + width] for t in part)
             if width == 1 or tokens in synonyms.lookup:
-                concepts.append(_concept(synonyms.alternatives(tokens)))
+                concepts.append(_concept(tokens, synonyms))
                 start += width
                 break
     return concepts
-
-
-def minimum_match(words: int) -> int:
-    """How many of the typed words a document must match: any of one or two, at least
-    half of longer queries. Documents matching more words rank higher (scoring())."""
-    return 1 if words <= 2 else -(-words // 2)
-
-
-@dataclass
-class ParsedQuery:
-    """The user's query as Whoosh queries: phrases must match, most words must match
-    (each word with its synonyms), excluded words must not."""
-
-    phrases: list = field(default_factory=list)
-    words: list = field(default_factory=list)
-    negative: list = field(default_factory=list)
-
-    def scoring(self):
-        """The query that ranks: documents matching more words score higher."""
-        positive = self.phrases + self.words
-        if not positive:
-            return Every()
-        return positive[0] if len(positive) == 1 else Or(positive, scale=0.9)
-
-    def matching(self, searcher, universe: set[int]) -> set[int]:
-        """The documents of universe that satisfy the query."""
-        docs = set(universe)
-        for phrase in self.phrases:
-            docs &= set(searcher.docs_for_query(phrase))
-        if self.words:
-            need, counts = minimum_match(len(self.words)), Counter()
-            for word in self.words:
-                counts.update(docs.intersection(searcher.docs_for_query(word)))
-            docs = {doc for doc, n in counts.items() if n >= need}
-        for excluded in self.negative:
-            docs.difference_update(searcher.docs_for_query(excluded))
-        return docs
 
 
 def build_query(text: str, synonyms: Synonyms | None = None) -> ParsedQuery | None:
@@ -148,52 +144,48 @@ def build_query(text: str, synonyms: Synonyms | None = None) -> ParsedQuery | No
         run = []
         tokens = tuple(analyse(clause.text))
         if tokens and clause.negated:
-            parsed.negative.append(_field_query(tokens))
+            parsed.negative.append([(tokens, 1.0)])
         elif tokens:
-            parsed.phrases.append(_concept(synonyms.alternatives(tokens)))
+            parsed.phrases.append(_concept(tokens, synonyms))
     if not (parsed.phrases or parsed.words or parsed.negative):
         return None
     return parsed
 
 
-def _allowed(cache: FacetCache, filters: dict[str, list[str]], skip: str | None) -> set[int]:
-    """Example documents passing every filter except `skip`."""
-    docs = set(cache.examples)
+def _filter_mask(cache: SearcherCache, filters: dict[str, list[str]],
+                 skip: str | None = None) -> np.ndarray:
+    """Documents passing every filter except `skip`: OR within a facet, AND across."""
+    mask = np.ones(cache.size, dtype=bool)
     for name, values in filters.items():
-        if name == skip or not values:
-            continue
-        chosen: set[int] = set()
-        for value in values:
-            chosen |= cache.postings[name].get(value, frozenset())
-        docs &= chosen
-    return docs
+        if name != skip and values:
+            mask &= cache.values_mask(name, values)
+    return mask
 
 
-def facet_counts(cache: FacetCache, matching: set[int],
+def facet_counts(cache: SearcherCache, matching: np.ndarray,
                  filters: dict[str, list[str]]) -> dict[str, dict[str, int]]:
     """Counts per facet value over the documents passing every *other* facet's filter,
     so a facet's own selection does not zero its other values."""
-    passing_all = matching & _allowed(cache, filters, skip=None)
+    passing_all = matching & _filter_mask(cache, filters)
     counts = {}
     for name in FACETS:
-        base = matching & _allowed(cache, filters, skip=name) if filters.get(name) \
+        base = matching & _filter_mask(cache, filters, skip=name) if filters.get(name) \
             else passing_all
-        counted = {}
-        for value, docs in cache.postings[name].items():
-            n = len(docs & base)
-            if n:
-                counted[value] = n
-        counts[name] = counted
+        counted = {value: int(np.count_nonzero(base[ids]))
+                   for value, ids in cache.postings[name].items()}
+        counts[name] = {value: n for value, n in counted.items() if n}
     return counts
 
 
-def _snippet(hit, highlighted: bool) -> Markup:
-    """Highlighted fragments of the body (or the summary); plain summary otherwise."""
-    for name in SNIPPET_FIELDS if highlighted else ():
-        fragment = hit.highlights(name, top=2)
-        if fragment:
-            return Markup(fragment)
-    return Markup.escape(hit["summary"])
+def _order(cache: SearcherCache, candidates: np.ndarray, scores: np.ndarray | None,
+           sort: str) -> np.ndarray:
+    """Candidates in the requested order; ties go to the newest."""
+    newest = -cache.published[candidates]
+    if sort == "title":
+        return candidates[np.lexsort((newest, cache.title_rank[candidates]))]
+    if sort == "newest" or scores is None:
+        return candidates[np.lexsort((-candidates, newest))]
+    return candidates[np.lexsort((newest, -scores[candidates]))]
 
 
 def _known(reader, word: str, folded: str, synonyms: Synonyms) -> bool:
@@ -218,37 +210,26 @@ def suggest(searcher, text: str, synonyms: Synonyms | None = None) -> str | None
     return corrected if changed else None
 
 
-def _ordered_page(searcher, parsed: ParsedQuery | None, allowed: set[int],
-                  request: SearchRequest) -> list[Hit]:
-    """The requested page of hits in the requested order (browsing: newest first)."""
-    limit = request.page * request.per_page
-    sort = "newest" if parsed is None and request.sort == "relevance" else request.sort
-    options = {"limit": limit, "filter": allowed, "terms": parsed is not None}
-    if sort == "newest":
-        options.update(sortedby="published", reverse=True)
-    elif sort == "title":
-        options.update(sortedby="title_sort")
-    results = searcher.search(parsed.scoring() if parsed else Every(), **options)
-    results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-    results.fragmenter = highlight.PinpointFragmenter(maxchars=220, surround=70, autotrim=True)
-    start = (request.page - 1) * request.per_page
-    scored = "sortedby" not in options  # with a sort key, hit.score is that key
-    return [Hit(id=int(hit["id"]), score=round(hit.score, 4) if scored else None,
-                snippet=_snippet(hit, parsed is not None))
-            for hit in list(results)[start:limit]]
-
-
 def run(request: SearchRequest) -> SearchOutcome:
     """Answer a search from the (caught-up) index."""
     searcher, cache = get_store().current()
     parsed = build_query(request.q)
     if parsed is None:
-        matching = set(cache.examples)
+        matching, scores = cache.examples, None
     else:
-        matching = parsed.matching(searcher, set(cache.examples))
-    allowed = matching & _allowed(cache, request.filters, skip=None)
-    hits = _ordered_page(searcher, parsed, allowed, request) if allowed else []
-    return SearchOutcome(total=len(allowed), hits=hits,
+        matching, scores = parsed.evaluate(cache)
+    allowed = matching & _filter_mask(cache, request.filters)
+    ordered = _order(cache, np.flatnonzero(allowed), scores,
+                     "newest" if parsed is None and request.sort == "relevance"
+                     else request.sort)
+    start = (request.page - 1) * request.per_page
+    shown = [int(docnum) for docnum in ordered[start:start + request.per_page]]
+    snippets = make_snippets(searcher, cache, shown, parsed.tokens() if parsed else set())
+    relevance = scores is not None and request.sort == "relevance"
+    hits = [Hit(id=int(searcher.stored_fields(docnum)["id"]),
+                score=round(float(scores[docnum]), 4) if relevance else None,
+                snippet=snippets[docnum]) for docnum in shown]
+    return SearchOutcome(total=int(np.count_nonzero(allowed)), hits=hits,
                          facets=facet_counts(cache, matching, request.filters),
                          suggestion=suggest(searcher, request.q) if request.q else None)
 
@@ -260,5 +241,5 @@ def related(example_id: int, limit: int = 4) -> list[int]:
     if docnum is None:
         return []
     hits = searcher.more_like(docnum, "body", top=limit, numterms=25,
-                              filter=set(cache.examples))
+                              filter=set(np.flatnonzero(cache.examples).tolist()))
     return [int(hit["id"]) for hit in hits]

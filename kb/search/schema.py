@@ -7,8 +7,10 @@ MULTI_FACETS = ("dimension", "theme", "target_group")
 SINGLE_FACETS = ("organisation_type", "level", "setting", "organisation", "municipality", "year")
 FACETS = ("dimension", "theme", "organisation_type", "level", "setting", "target_group",
           "organisation", "municipality", "year")
-TEXT_FIELDS = ("title", "summary", "body", "impact", "evidence", "extra")
+TEXT_FIELDS = ("title", "summary", "body", "extra")
 META_ID = "__meta__"
+# Raise when the schema or the analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 2
 
 
 def build_schema() -> Schema:
@@ -20,9 +22,9 @@ def build_schema() -> Schema:
         "title": TEXT(analyzer=text, stored=True, field_boost=3.0),
         # Character offsets let snippets be cut without analysing the text again.
         "summary": TEXT(analyzer=text, stored=True, field_boost=2.0, chars=True),
+        # Body, intended impact and how it was made visible: the example's prose, one field
+        # (each field multiplies the matchers a query needs).
         "body": TEXT(analyzer=text, stored=True, chars=True),
-        "impact": TEXT(analyzer=text),
-        "evidence": TEXT(analyzer=text),
         "extra": TEXT(analyzer=text),  # organisation, place, workshop, taxonomy labels
         "spell": TEXT(analyzer=spelling_analyzer(), spelling=True),
         "published": NUMERIC(sortable=True, stored=True, bits=64),

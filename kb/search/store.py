@@ -1,41 +1,15 @@
 """Per-process access to the index: a long-lived searcher, refreshed only when it changed."""
 import os
 import threading
-from dataclasses import dataclass
+import time
 
 from flask import current_app
 
 from kb.search import indexer
-from kb.search.schema import FACETS, META_ID
+from kb.search.engine import SearcherCache, SegmentData, segment_key
 
 
-@dataclass
-class FacetCache:
-    """Per-document facet values of one searcher, read once from the postings."""
-
-    values: dict[str, dict[int, tuple[str, ...]]]
-    examples: frozenset[int]
-    postings: dict[str, dict[str, frozenset[int]]]
-
-
-def build_facet_cache(searcher) -> FacetCache:
-    """Read every facet value's documents once; deleted documents are left out."""
-    reader = searcher.reader()
-    values: dict[str, dict[int, tuple[str, ...]]] = {}
-    postings: dict[str, dict[str, frozenset[int]]] = {}
-    for name in FACETS:
-        per_doc: dict[int, list[str]] = {}
-        by_value: dict[str, frozenset[int]] = {}
-        for value in reader.field_terms(name):
-            docs = frozenset(reader.postings(name, value).all_ids())
-            by_value[value] = docs
-            for docnum in docs:
-                per_doc.setdefault(docnum, []).append(value)
-        values[name] = {docnum: tuple(v) for docnum, v in per_doc.items()}
-        postings[name] = by_value
-    examples = frozenset(reader.postings("kind", "example").all_ids()) \
-        if "example" in set(reader.field_terms("kind")) else frozenset()
-    return FacetCache(values=values, examples=examples, postings=postings)
+RETIRE_AFTER = 120  # seconds a replaced searcher stays open for requests still using it
 
 
 class IndexStore:
@@ -47,21 +21,34 @@ class IndexStore:
         self.target = None
         self.ix = None
         self.searcher = None
-        self.cache: FacetCache | None = None
+        self.cache: SearcherCache | None = None
+        self.segments: dict[str, SegmentData] = {}  # kept while their segment lives
+        self.retired: list[tuple[float, object]] = []  # old searchers, closed later
         self.state = indexer.SyncState()
+
+    def _retire(self, searcher) -> None:
+        """Close a replaced searcher later: a request in another thread may still use it."""
+        now = time.monotonic()
+        if searcher is not None:
+            self.retired.append((now, searcher))
+        for retired_at, old in [r for r in self.retired if now - r[0] > RETIRE_AFTER]:
+            old.close()
+            self.retired.remove((retired_at, old))
 
     def _open(self) -> None:
         """(Re)open the index behind the link and start a fresh searcher."""
-        if self.searcher is not None:
-            self.searcher.close()
+        self._retire(self.searcher)
+        self.segments = {}
         self.ix = indexer.open_or_rebuild(self.link)
         self.target = os.path.realpath(self.link)
         self.searcher = self.ix.searcher()
         self._after_refresh()
 
     def _after_refresh(self) -> None:
-        """Recompute what depends on the searcher's documents."""
-        self.cache = build_facet_cache(self.searcher)
+        """Recompute what depends on the searcher's documents; forget merged segments."""
+        self.cache = SearcherCache(self.searcher, self.segments)
+        live = {segment_key(sub.reader()) for sub, _offset in self.searcher.leaf_searchers()}
+        self.segments = {key: data for key, data in self.segments.items() if key in live}
         self.state = indexer.read_state(self.searcher)
 
     def refresh(self) -> None:
@@ -72,8 +59,8 @@ class IndexStore:
         if not self.searcher.up_to_date():
             # A new searcher, not Searcher.refresh(): reused segment readers were seen
             # to keep documents that the newer commit had deleted.
-            old, self.searcher = self.searcher, self.ix.searcher()
-            old.close()
+            self._retire(self.searcher)
+            self.searcher = self.ix.searcher()
             self._after_refresh()
 
     def current(self):
@@ -93,11 +80,14 @@ class IndexStore:
             return count
 
     def close(self) -> None:
-        """Release the searcher's files."""
+        """Release the searchers' files."""
         with self.lock:
+            for _retired_at, old in self.retired:
+                old.close()
             if self.searcher is not None:
                 self.searcher.close()
             self.searcher = self.ix = None
+            self.retired, self.segments = [], {}
 
 
 _stores: dict[str, IndexStore] = {}
@@ -106,8 +96,8 @@ _stores_lock = threading.Lock()
 
 def get_store() -> IndexStore:
     """The store of the current app's index folder (one per process and folder)."""
-    link = current_app.config.get("INDEX_PATH") or os.path.join(current_app.instance_path,
-                                                                 "index")
+    link = (current_app.config.get("INDEX_PATH")
+            or os.path.join(current_app.instance_path, "index"))
     with _stores_lock:
         if link not in _stores:
             _stores[link] = IndexStore(link)
@@ -120,6 +110,3 @@ def close_all() -> None:
         for store in _stores.values():
             store.close()
         _stores.clear()
-
-
-__all__ = ["FacetCache", "IndexStore", "META_ID", "close_all", "get_store"]

@@ -95,26 +95,24 @@ class SearchPage:
         return max(1, -(-self.total // self.request.per_page))
 
 
-def _labels(name: str, values) -> dict[str, str]:
-    """Display labels of facet values in the visitor's language."""
-    if name in TERM_FACETS:
-        terms = db.session.scalars(select(Term).where(Term.kind == name, Term.slug.in_(values)))
-        return {t.slug: t.label for t in terms}
-    if name == "organisation":
-        rows = db.session.execute(select(Organisation.slug, Organisation.name)
-                                  .where(Organisation.slug.in_(values)))
-        return dict(rows.all())
-    return {v: v for v in values}
+def _all_labels() -> dict[str, dict[str, str]]:
+    """Display labels of every facet value that has one: two queries per request."""
+    labels: dict[str, dict[str, str]] = {name: {} for name in TERM_FACETS}
+    for term in db.session.scalars(select(Term).where(Term.kind.in_(TERM_FACETS))):
+        labels[term.kind][term.slug] = term.label
+    labels["organisation"] = dict(db.session.execute(
+        select(Organisation.slug, Organisation.name)).all())
+    return labels
 
 
 def _facet_lists(counts: dict[str, dict[str, int]], filters) -> dict[str, list[dict]]:
     """Every value with a count, plus selected ones at zero, by count then label."""
-    lists = {}
+    lists, all_labels = {}, _all_labels()
     for name in FACETS:
         values = dict(counts.get(name, {}))
         for selected in filters.get(name, []):
             values.setdefault(selected, 0)
-        labels = _labels(name, list(values))
+        labels = all_labels.get(name, {})
         rows = [{"value": v, "label": labels.get(v, v), "count": n,
                  "selected": v in filters.get(name, [])} for v, n in values.items()]
         if name == "year":

@@ -147,7 +147,8 @@ def test_misspelling_gets_a_suggestion_and_the_corrections_results(client):
 
 
 def test_snippets_highlight_and_escape(client):
-    factories.example(title="Over beweging", body="Wij <b>wandelen</b> samen & praten over bewegen.")
+    factories.example(title="Over beweging",
+                      body="Wij <b>wandelen</b> samen & praten over bewegen.")
     result = api(client, "q=wandelen")["results"][0]
     assert "<mark" in result["snippet"] and "<b>" not in result["snippet"]
 
@@ -266,3 +267,15 @@ def test_event_committed_after_a_later_one_is_not_lost(app, client):
         first.commit()
     db.session.expire_all()
     assert titles(client, "q=kwartel") == ["Langzame kwartel"]
+
+
+def test_index_of_another_schema_version_is_rebuilt(client, monkeypatch):
+    from kb.search import indexer
+    factories.example(title="Versie van het schema")
+    assert titles(client, "q=schema")
+    store = get_store()
+    before = os.path.realpath(store.link)
+    store.close()
+    monkeypatch.setattr(indexer, "SCHEMA_VERSION", indexer.SCHEMA_VERSION + 1)
+    assert titles(client, "q=schema") == ["Versie van het schema"]
+    assert os.path.realpath(store.link) != before

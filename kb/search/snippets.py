@@ -1,0 +1,95 @@
+"""Snippets: fragments of the stored text around the matched words, cut from the
+character offsets stored in the postings (no second analysis of the text)."""
+from collections import defaultdict
+
+import numpy as np
+from markupsafe import Markup, escape
+
+SNIPPET_FIELDS = ("body", "summary")
+WIDTH = 220
+BEFORE = 60
+FRAGMENTS = 2
+
+
+def _spans(cache, docnums: list[int], tokens: set[str]) -> dict[tuple[int, str], list]:
+    """(start, end) character spans per (document, field), one postings walk per term."""
+    spans: dict[tuple[int, str], list] = defaultdict(list)
+    for sub, offset, data in cache.leaves:
+        local = sorted(d - offset for d in docnums if offset <= d < offset + data.size)
+        if not local:
+            continue
+        reader = sub.reader()
+        for field in SNIPPET_FIELDS:
+            for token in tokens:
+                ids, _weights = data.postings(reader, field, token)
+                present = [d for d in local if _contains(ids, d)]
+                if not present:
+                    continue
+                matcher = reader.postings(field, token)
+                for docnum in present:  # ascending: the matcher only moves forward
+                    matcher.skip_to(docnum)
+                    spans[(docnum + offset, field)] += [
+                        (start, end) for _pos, start, end in matcher.value_as("characters")]
+    return spans
+
+
+def _contains(ids: np.ndarray, docnum: int) -> bool:
+    """Whether a sorted id array holds docnum."""
+    at = np.searchsorted(ids, docnum)
+    return bool(at < len(ids) and ids[at] == docnum)
+
+
+def _windows(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
+    """Up to FRAGMENTS non-overlapping windows, each starting a little before a match."""
+    windows: list[tuple[int, int]] = []
+    for start, _end in spans:
+        if windows and start < windows[-1][1]:
+            continue
+        begin = max(0, start - BEFORE)
+        windows.append((begin, min(length, begin + WIDTH)))
+        if len(windows) == FRAGMENTS:
+            break
+    return windows
+
+
+def _trim(text: str, begin: int, end: int) -> tuple[int, int]:
+    """Move a window's edges to word boundaries."""
+    if begin > 0:
+        space = text.find(" ", begin)
+        begin = space + 1 if 0 <= space < begin + 20 else begin
+    if end < len(text):
+        space = text.rfind(" ", begin, end)
+        end = space if space > begin + 40 else end
+    return begin, end
+
+
+def _render(text: str, window: tuple[int, int], spans: list[tuple[int, int]]) -> str:
+    """One fragment as HTML: escaped text with <mark> around the matches."""
+    begin, end = _trim(text, *window)
+    parts, cursor = [], begin
+    for start, stop in spans:
+        if start < cursor or stop > end:
+            continue
+        parts += [str(escape(text[cursor:start])), f"<mark>{escape(text[start:stop])}</mark>"]
+        cursor = stop
+    parts.append(str(escape(text[cursor:end])))
+    prefix = "… " if begin > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + "".join(parts).replace("\n", " ") + suffix
+
+
+def make_snippets(searcher, cache, docnums: list[int], tokens: set[str]) -> dict[int, Markup]:
+    """Per document: highlighted fragments of the body (or summary), else the summary."""
+    spans = _spans(cache, docnums, tokens) if tokens else {}
+    snippets = {}
+    for docnum in docnums:
+        stored = searcher.stored_fields(docnum)
+        snippets[docnum] = Markup(escape(stored["summary"]))
+        for field in SNIPPET_FIELDS:
+            found = sorted(set(spans.get((docnum, field), ())))
+            if found:
+                text = stored[field]
+                snippets[docnum] = Markup(" ".join(
+                    _render(text, window, found) for window in _windows(found, len(text))))
+                break
+    return snippets

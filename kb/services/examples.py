@@ -84,6 +84,8 @@ def set_status(example: Example, status: str, actor, reason: str = "") -> None:
         example.archived_at, example.archived_by_id = None, None
     db.session.add(Decision(example=example, actor_id=getattr(actor, "id", None),
                             action=action, reason=reason))
+    if example.id is not None:  # whether search shows it may have changed
+        record_index_event(example.id)
 
 
 def _check_ref_free(ref: str | None, example_id: int | None) -> None:

@@ -121,6 +121,22 @@ def test_only_published_examples_ever_appear(client, status):
     assert b"zwembad" not in client.get("/feeds/zoeken.atom").data
 
 
+def test_every_status_change_reaches_the_index(client):
+    moderator = factories.user("moderator")
+    example = factories.example("submitted", title="Wachtend op publicatie")
+    assert api(client, "q=publicatie")["total"] == 0
+    set_status(example, "published", moderator)
+    db.session.commit()
+    assert api(client, "q=publicatie")["total"] == 1
+    set_status(example, "archived", moderator)
+    db.session.commit()
+    answer = api(client, "q=publicatie")
+    assert answer["total"] == 0 and answer["facets"]["theme"] == []
+    set_status(example, "published", moderator)
+    db.session.commit()
+    assert api(client)["total"] == 1
+
+
 def test_changes_are_searchable_on_the_next_request(client):
     moderator = factories.user("moderator")
     example = factories.example(title="Eerste versie over tuinieren")

@@ -158,8 +158,48 @@ def index_check_command() -> None:
     click.echo("Index and database agree.")
 
 
+@click.group("synonyms")
+def synonyms_group() -> None:
+    """The moderators' synonym groups (beside kb/search/synonyms.txt)."""
+
+
+@synonyms_group.command("list")
+@with_appcontext
+def synonyms_list_command() -> None:
+    """List the added groups."""
+    from kb.services.synonyms import synonym_groups
+    for group in synonym_groups():
+        click.echo(f"{group.id}\t{group.terms}")
+
+
+@synonyms_group.command("add")
+@click.argument("terms")
+@with_appcontext
+def synonyms_add_command(terms: str) -> None:
+    """Add a group: TERMS separated by commas, e.g. "oudjes, ouderen"."""
+    from kb.services.synonyms import add_synonym_group
+    try:
+        group = add_synonym_group(SYSTEM, terms)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Added group {group.id}: {group.terms}")
+
+
+@synonyms_group.command("remove")
+@click.argument("group_id", type=int)
+@with_appcontext
+def synonyms_remove_command(group_id: int) -> None:
+    """Switch a group off."""
+    from kb.services.synonyms import remove_synonym_group
+    try:
+        remove_synonym_group(SYSTEM, group_id)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Removed group {group_id}.")
+
+
 def register_commands(app) -> None:
     """Attach the commands to the app's CLI."""
     for command in (init_command, demo_command, users_group, import_command, export_command,
-                    reindex_command, index_check_command):
+                    reindex_command, index_check_command, synonyms_group):
         app.cli.add_command(command)

@@ -4,8 +4,10 @@ from kb.models.leeratelier import Leeratelier
 from kb.models.moderation import Decision, Report
 from kb.models.organisation import Organisation
 from kb.models.outbox import IndexEvent
+from kb.models.synonym import SynonymGroup
 from kb.models.taxonomy import KINDS, Term
 from kb.models.user import ROLES, User
 
 __all__ = ["Decision", "Example", "IndexEvent", "KINDS", "Leeratelier", "Organisation",
-           "ROLES", "Report", "Revision", "STATUSES", "Term", "User", "example_term"]
+           "ROLES", "Report", "Revision", "STATUSES", "SynonymGroup", "Term", "User",
+           "example_term"]

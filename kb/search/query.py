@@ -10,7 +10,7 @@ from kb.search.engine import SearcherCache
 from kb.search.schema import FACETS
 from kb.search.snippets import make_snippets
 from kb.search.store import get_store
-from kb.search.synonyms import Synonyms, builtin_synonyms
+from kb.search.synonyms import Synonyms, current_synonyms
 
 CLAUSE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 SYNONYM_WEIGHT = 0.8
@@ -134,7 +134,7 @@ def _concepts_of_words(words: list[str], synonyms: Synonyms) -> list[Concept]:
 
 def build_query(text: str, synonyms: Synonyms | None = None) -> ParsedQuery | None:
     """Parse user text; None when nothing searchable remains."""
-    synonyms = synonyms or builtin_synonyms()
+    synonyms = synonyms or current_synonyms()
     parsed, run = ParsedQuery(), []
     for clause in parse_clauses(text) + [Clause("", phrase=True)]:  # sentinel ends the run
         if not clause.phrase and not clause.negated:
@@ -196,7 +196,7 @@ def _known(reader, word: str, folded: str, synonyms: Synonyms) -> bool:
 
 def suggest(searcher, text: str, synonyms: Synonyms | None = None) -> str | None:
     """A corrected query when some words are not in the collection, else None."""
-    synonyms = synonyms or builtin_synonyms()
+    synonyms = synonyms or current_synonyms()
     words = [w for c in parse_clauses(text) if not c.negated for w in c.text.split()]
     reader, changed, corrected = searcher.reader(), False, text
     for word in words:
@@ -213,7 +213,8 @@ def suggest(searcher, text: str, synonyms: Synonyms | None = None) -> str | None
 def run(request: SearchRequest) -> SearchOutcome:
     """Answer a search from the (caught-up) index."""
     searcher, cache = get_store().current()
-    parsed = build_query(request.q)
+    synonyms = current_synonyms()
+    parsed = build_query(request.q, synonyms)
     if parsed is None:
         matching, scores = cache.examples, None
     else:
@@ -231,7 +232,7 @@ def run(request: SearchRequest) -> SearchOutcome:
                 snippet=snippets[docnum]) for docnum in shown]
     return SearchOutcome(total=int(np.count_nonzero(allowed)), hits=hits,
                          facets=facet_counts(cache, matching, request.filters),
-                         suggestion=suggest(searcher, request.q) if request.q else None)
+                         suggestion=suggest(searcher, request.q, synonyms) if request.q else None)
 
 
 def related(example_id: int, limit: int = 4) -> list[int]:

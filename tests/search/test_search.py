@@ -295,3 +295,29 @@ def test_index_of_another_schema_version_is_rebuilt(client, monkeypatch):
     monkeypatch.setattr(indexer, "SCHEMA_VERSION", indexer.SCHEMA_VERSION + 1)
     assert titles(client, "q=schema") == ["Versie van het schema"]
     assert os.path.realpath(store.link) != before
+
+
+def test_moderators_extend_the_synonyms_without_a_reindex(client, runner):
+    factories.example(title="Spreekuur voor ouderen in de bibliotheek")
+    assert api(client, "q=oudjes")["total"] == 0
+    result = runner.invoke(args=["synonyms", "add", "Oudjes, ouderen"])
+    assert result.exit_code == 0, result.output
+    assert titles(client, "q=oudjes") == ["Spreekuur voor ouderen in de bibliotheek"]
+    assert titles(client, "q=65-plussers")  # the shipped group it joined still works
+    group_id = result.output.split()[2].rstrip(":")
+    assert runner.invoke(args=["synonyms", "remove", group_id]).exit_code == 0
+    assert api(client, "q=oudjes")["total"] == 0
+
+
+@pytest.mark.parametrize("terms", ["alleen", "a, b", ", ,", "x" * 61 + ", ouderen"])
+def test_bad_synonym_groups_are_refused(runner, terms):
+    result = runner.invoke(args=["synonyms", "add", terms])
+    assert result.exit_code == 1 and "terms:" in result.output
+    assert runner.invoke(args=["synonyms", "list"]).output == ""
+
+
+def test_only_moderators_add_synonyms(app):
+    from kb.services.errors import Forbidden
+    from kb.services.synonyms import add_synonym_group
+    with pytest.raises(Forbidden):
+        add_synonym_group(factories.user(), "oudjes, ouderen")

@@ -1,0 +1,55 @@
+"""Moderators extend the search synonyms (the shipped list stays as it is)."""
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from kb.extensions import db
+from kb.models import SynonymGroup
+from kb.services import permissions as perm
+from kb.services.base import unit_of_work
+from kb.services.errors import Invalid, NotFound
+from kb.util import utcnow
+
+MAX_TERMS = 12
+MAX_TERM_LENGTH = 60
+
+
+def clean_terms(terms: str | list[str]) -> list[str]:
+    """Validate a group: 2 to MAX_TERMS distinct terms of 2 to MAX_TERM_LENGTH characters."""
+    if isinstance(terms, str):
+        terms = terms.split(",")
+    cleaned = list(dict.fromkeys(" ".join(t.split()).lower() for t in terms if t.strip()))
+    if not 2 <= len(cleaned) <= MAX_TERMS:
+        raise Invalid({"terms": _("geef 2 tot %(max)d termen, gescheiden door komma's",
+                                  max=MAX_TERMS)})
+    bad = [t for t in cleaned if not 2 <= len(t) <= MAX_TERM_LENGTH]
+    if bad:
+        raise Invalid({"terms": _("elke term is 2 tot %(max)d tekens: %(term)s",
+                                  max=MAX_TERM_LENGTH, term=bad[0][:80])})
+    return cleaned
+
+
+@unit_of_work
+def add_synonym_group(actor, terms: str | list[str]) -> SynonymGroup:
+    """Add a group; search uses it from the next request on (no reindex needed)."""
+    perm.require(perm.can_curate_taxonomy(actor))
+    group = SynonymGroup(terms=", ".join(clean_terms(terms)),
+                         created_by_id=getattr(actor, "id", None))
+    db.session.add(group)
+    return group
+
+
+@unit_of_work
+def remove_synonym_group(actor, group_id: int) -> SynonymGroup:
+    """Switch a group off (kept, with when)."""
+    perm.require(perm.can_curate_taxonomy(actor))
+    group = db.session.get(SynonymGroup, group_id)
+    if group is None or not group.active:
+        raise NotFound()
+    group.active, group.updated_at = False, utcnow()
+    return group
+
+
+def synonym_groups() -> list[SynonymGroup]:
+    """The moderators' active groups, oldest first."""
+    return list(db.session.scalars(select(SynonymGroup).where(SynonymGroup.active.is_(True))
+                                   .order_by(SynonymGroup.id)))

@@ -17,8 +17,14 @@ from whoosh.query import Phrase
 from kb.search.schema import FACETS, TEXT_FIELDS
 
 B, K1 = 0.75, 1.2  # BM25F parameters, as Whoosh's defaults
-MAX_CACHED_TERMS = 20_000  # per segment
-EMPTY = np.zeros(0, dtype=np.int64)
+MAX_CACHE_BYTES = 192 * 1024 * 1024  # postings arrays kept per segment
+EMPTY = np.zeros(0, dtype=np.int32)
+
+
+def _nbytes(value) -> int:
+    """Memory held by a cached array or pair of arrays."""
+    arrays = value if isinstance(value, tuple) else (value,)
+    return sum(array.nbytes for array in arrays)
 
 
 def segment_key(reader) -> str:
@@ -39,6 +45,7 @@ class SegmentData:
         self.title_sort = self._column(reader, "title_sort", "")
         self.lengths = {field: self._lengths(reader, field) for field in TEXT_FIELDS}
         self.terms: OrderedDict = OrderedDict()
+        self.cached_bytes = 0
 
     @staticmethod
     def _ids(reader, field: str, text: str) -> np.ndarray:
@@ -68,9 +75,12 @@ class SegmentData:
                 return self.terms[key]
         found = read()
         with self.lock:
-            self.terms[key] = found
-            if len(self.terms) > MAX_CACHED_TERMS:
-                self.terms.popitem(last=False)
+            if key not in self.terms:
+                self.terms[key] = found
+                self.cached_bytes += _nbytes(found)
+            while self.cached_bytes > MAX_CACHE_BYTES and len(self.terms) > 1:
+                _key, dropped = self.terms.popitem(last=False)
+                self.cached_bytes -= _nbytes(dropped)
         return found
 
     def postings(self, reader, field: str, token: str) -> tuple[np.ndarray, np.ndarray]:
@@ -81,21 +91,21 @@ class SegmentData:
         """Local document numbers where the tokens stand together, found once."""
         def find():
             matcher = Phrase(field, list(tokens)).matcher(searcher, searcher.boolean_context())
-            return np.fromiter(matcher.all_ids(), dtype=np.int64)
+            return np.fromiter(matcher.all_ids(), dtype=np.int32)
         return self._cached((field, tokens), find)
 
     @staticmethod
     def _read(reader, field: str, token: str) -> tuple[np.ndarray, np.ndarray]:
         """Walk a term's postings once."""
         if (field, token) not in reader:
-            return EMPTY, np.zeros(0)
+            return EMPTY, np.zeros(0, dtype=np.float32)
         matcher = reader.postings(field, token)
         ids, weights = [], []
         while matcher.is_active():
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+        return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
 
 
 class SearcherCache:

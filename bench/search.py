@@ -144,6 +144,7 @@ def build_fts(records: list[dict]) -> sqlite3.Connection:
         CREATE TABLE doc_term(id INTEGER, kind TEXT, value TEXT);
         CREATE INDEX doc_term_kv ON doc_term(kind, value);
         CREATE INDEX doc_term_id ON doc_term(id);
+        CREATE TEMP TABLE matched(id INTEGER PRIMARY KEY);
     """)
     for number, record in enumerate(records, start=1):
         conn.execute("INSERT INTO fts(rowid, title, summary, body) VALUES (?, ?, ?, ?)",
@@ -158,7 +159,9 @@ def build_fts(records: list[dict]) -> sqlite3.Connection:
 
 
 def fts_query(conn: sqlite3.Connection, params: dict) -> None:
-    """Answer one mixed query like the API: count, top 20 with snippets, four facets."""
+    """Answer one mixed query like the API: count, top 20 with snippets, four facets.
+    The matching ids are computed once into a temporary table, as a careful FTS5
+    implementation would, and the facets are counted from it."""
     where, args = [], []
     if params.get("q"):
         where.append("id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
@@ -169,22 +172,26 @@ def fts_query(conn: sqlite3.Connection, params: dict) -> None:
     for value in params.get("level", []):
         where.append("level = ?")
         args.append(value)
-    matching = "SELECT id FROM doc" + (" WHERE " + " AND ".join(where) if where else "")
-    conn.execute(f"SELECT count(*) FROM ({matching})", args).fetchone()
-    if params.get("q"):
-        conn.execute("SELECT rowid, snippet(fts, 2, '<mark>', '</mark>', '…', 12) FROM fts "
-                     f"WHERE fts MATCH ? AND rowid IN ({matching}) "
-                     "ORDER BY bm25(fts, 3.0, 2.0, 1.0) LIMIT 20",
-                     [args[0], *args]).fetchall()
+    conn.execute("DELETE FROM matched")
+    conn.execute("INSERT INTO matched SELECT id FROM doc"
+                 + (" WHERE " + " AND ".join(where) if where else ""), args)
+    conn.execute("SELECT count(*) FROM matched").fetchone()
+    if params.get("q"):  # rank first, then cut snippets for the 20 shown only
+        top = [row[0] for row in conn.execute(
+            "SELECT rowid FROM fts WHERE fts MATCH ? AND rowid IN (SELECT id FROM matched) "
+            "ORDER BY bm25(fts, 3.0, 2.0, 1.0) LIMIT 20", [args[0]])]
+        marks = ",".join("?" * len(top))
+        if top:
+            conn.execute("SELECT rowid, snippet(fts, 2, '<mark>', '</mark>', '…', 12) FROM fts "
+                         f"WHERE fts MATCH ? AND rowid IN ({marks})", [args[0], *top]).fetchall()
     else:
-        conn.execute(f"SELECT id FROM doc WHERE id IN ({matching}) ORDER BY id DESC LIMIT 20",
-                     args).fetchall()
+        conn.execute("SELECT id FROM matched ORDER BY id DESC LIMIT 20").fetchall()
     for kind in ("theme", "dimension"):
-        conn.execute(f"SELECT value, count(*) FROM doc_term WHERE kind = ? AND id IN ({matching})"
-                     " GROUP BY value", [kind, *args]).fetchall()
+        conn.execute("SELECT value, count(*) FROM doc_term JOIN matched USING (id) "
+                     "WHERE kind = ? GROUP BY value", [kind]).fetchall()
     for column in ("level", "organisation_type"):
-        conn.execute(f"SELECT {column}, count(*) FROM doc WHERE id IN ({matching}) "
-                     f"GROUP BY {column}", args).fetchall()
+        conn.execute(f"SELECT {column}, count(*) FROM doc JOIN matched USING (id) "
+                     f"GROUP BY {column}").fetchall()
 
 
 def time_fts(conn, mixed: list[dict]) -> list[float]:
@@ -211,16 +218,23 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reuse", metavar="INSTANCE",
+                        help="an instance an earlier run loaded with the same --n and --seed")
+    parser.add_argument("--no-reindex", action="store_true",
+                        help="with --reuse: keep the instance's index")
     options = parser.parse_args()
-    instance = tempfile.mkdtemp(prefix="kb-bench-")
+    instance = options.reuse or tempfile.mkdtemp(prefix="kb-bench-")
     app = create_app({"INSTANCE_PATH": instance})
     assert app.test_cli_runner().invoke(args=["init"]).exit_code == 0
     records = generate(options.n, options.seed)
     print(f"corpus: {options.n} examples (seed {options.seed}), instance {instance}")
-    loaded = load(app, records)
-    print(f"load (import service): {loaded:8.1f} s  ({options.n / loaded:7.0f} examples/s)")
-    rebuilt = reindex(app)
-    print(f"full reindex:          {rebuilt:8.1f} s  ({options.n / rebuilt:7.0f} examples/s)")
+    if not options.reuse:
+        loaded = load(app, records)
+        print(f"load (import service): {loaded:8.1f} s  ({options.n / loaded:7.0f} examples/s)")
+    rebuilt = 0.0 if options.no_reindex else reindex(app)
+    if rebuilt:
+        print(f"full reindex:          {rebuilt:8.1f} s  ({options.n / rebuilt:7.0f} "
+              "examples/s)")
     mixed = queries(options.queries)
     paths = [api_path(params) for params in mixed]
     port = free_port()

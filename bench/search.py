@@ -255,8 +255,8 @@ def main() -> None:
     fts = time_fts(build_fts(records), mixed)
     print("SQLite FTS5, same queries in process (count, top 20 + snippets, 4 facets):")
     print(f"  {summary(fts)}")
-    print(f"ratio API/FTS5: p50 {percentile(timings, .5) / percentile(fts, .5):.1f}x   "
-          f"p95 {percentile(timings, .95) / percentile(fts, .95):.1f}x")
+    print(f"ratio API/FTS5: p50 {percentile(timings, .5) / percentile(fts, .5):.2f}x   "
+          f"p95 {percentile(timings, .95) / percentile(fts, .95):.2f}x")
     print(json.dumps({"n": options.n, "reindex_s": round(rebuilt, 1),
                       "api_p95_ms": round(percentile(timings, .95), 1),
                       "fts_p95_ms": round(percentile(fts, .95), 1)}))

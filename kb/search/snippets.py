@@ -63,8 +63,8 @@ def _trim(text: str, begin: int, end: int) -> tuple[int, int]:
     return begin, end
 
 
-def _render(text: str, window: tuple[int, int], spans: list[tuple[int, int]]) -> str:
-    """One fragment as HTML: escaped text with <mark> around the matches."""
+def _render(text: str, window: tuple[int, int], spans: list[tuple[int, int]]) -> tuple:
+    """One fragment as HTML (escaped text, <mark> around matches) and where it lies."""
     begin, end = _trim(text, *window)
     parts, cursor = [], begin
     for start, stop in spans:
@@ -73,9 +73,16 @@ def _render(text: str, window: tuple[int, int], spans: list[tuple[int, int]]) ->
         parts += [str(escape(text[cursor:start])), f"<mark>{escape(text[start:stop])}</mark>"]
         cursor = stop
     parts.append(str(escape(text[cursor:end])))
-    prefix = "… " if begin > 0 else ""
-    suffix = " …" if end < len(text) else ""
-    return prefix + "".join(parts).replace("\n", " ") + suffix
+    return "".join(parts).replace("\n", " "), begin, end
+
+
+def _fragments(text: str, spans: list[tuple[int, int]]) -> str:
+    """The fragments joined by one ellipsis, with ellipses where text was cut off."""
+    rendered = [_render(text, window, spans) for window in _windows(spans, len(text))]
+    html = " … ".join(fragment for fragment, _begin, _end in rendered)
+    prefix = "… " if rendered[0][1] > 0 else ""
+    suffix = " …" if rendered[-1][2] < len(text) else ""
+    return prefix + html + suffix
 
 
 def make_snippets(searcher, cache, docnums: list[int], tokens: set[str]) -> dict[int, Markup]:
@@ -88,8 +95,6 @@ def make_snippets(searcher, cache, docnums: list[int], tokens: set[str]) -> dict
         for field in SNIPPET_FIELDS:
             found = sorted(set(spans.get((docnum, field), ())))
             if found:
-                text = stored[field]
-                snippets[docnum] = Markup(" ".join(
-                    _render(text, window, found) for window in _windows(found, len(text))))
+                snippets[docnum] = Markup(_fragments(stored[field], found))
                 break
     return snippets

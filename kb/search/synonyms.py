@@ -18,8 +18,7 @@ class Synonyms:
 
     def __init__(self, groups: list[list[str]]):
         self.groups: list[list[tuple[str, ...]]] = _joined(
-            [[tokens for tokens in dict.fromkeys(tuple(analyse(term)) for term in terms)
-              if tokens] for terms in groups])
+            [list(dict.fromkeys(filter(None, map(_usable, terms)))) for terms in groups])
         self.lookup: dict[tuple[str, ...], int] = {
             tokens: number for number, group in enumerate(self.groups) for tokens in group}
         self.longest = max((len(t) for t in self.lookup), default=1)
@@ -30,6 +29,14 @@ class Synonyms:
         if number is None:
             return [tokens]
         return [tokens] + [other for other in self.groups[number] if other != tokens]
+
+
+def _usable(term: str) -> tuple[str, ...]:
+    """A term's tokens; empty when stop words left a phrase as one lone word
+    ("alleen zijn" would otherwise make every "alleen" mean loneliness)."""
+    tokens = tuple(analyse(term))
+    words = len(term.split())
+    return () if words > 1 and len(tokens) == 1 else tokens
 
 
 def _joined(groups: list[list[tuple]]) -> list[list[tuple]]:

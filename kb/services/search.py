@@ -134,7 +134,7 @@ def _examples_for(hits: list[index_query.Hit]) -> list[tuple[Example, index_quer
 def search(request: index_query.SearchRequest, correct: bool = True) -> SearchPage:
     """Run a search; when nothing matches but a correction does, answer the correction."""
     outcome = index_query.run(request)
-    corrected_from = None
+    suggestion, corrected_from = outcome.suggestion, None
     if correct and outcome.total == 0 and outcome.suggestion:
         retry = index_query.SearchRequest(q=outcome.suggestion, filters=request.filters,
                                           sort=request.sort, page=request.page,
@@ -144,7 +144,7 @@ def search(request: index_query.SearchRequest, correct: bool = True) -> SearchPa
             corrected_from, outcome = request.q, second
     return SearchPage(request=request, total=outcome.total, examples=_examples_for(outcome.hits),
                       facets=_facet_lists(outcome.facets, request.filters),
-                      suggestion=outcome.suggestion, corrected_from=corrected_from)
+                      suggestion=suggestion, corrected_from=corrected_from)
 
 
 def related_examples(example: Example, limit: int = 4) -> list[Example]:

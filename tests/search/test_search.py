@@ -321,3 +321,17 @@ def test_only_moderators_add_synonyms(app):
     from kb.services.synonyms import add_synonym_group
     with pytest.raises(Forbidden):
         add_synonym_group(factories.user(), "oudjes, ouderen")
+
+
+def test_a_phrase_synonym_does_not_shrink_to_a_common_word(client):
+    neutral = {"themes": ["leefstijl"], "target_groups": ["inwoners"], "impact": ""}
+    factories.example(title="Alleen de eerste stap telt", body="Over bewegen.", **neutral)
+    factories.example(title="Eenzaamheid in de wijk", body="Over contact.", **neutral)
+    assert titles(client, "q=eenzaamheid") == ["Eenzaamheid in de wijk"]
+
+
+def test_snippet_fragments_are_joined_by_one_ellipsis(client):
+    words = " ".join(f"woord{n}" for n in range(80))
+    factories.example(title="Lange tekst", body=f"mantelzorg {words} mantelzorg {words}")
+    snippet = api(client, "q=mantelzorg")["results"][0]["snippet"]
+    assert snippet.count("<mark>") == 2 and "… …" not in snippet

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from kb.services import search as search_service
 
 JUDGMENTS = json.loads((Path(__file__).parent / "judgments.json").read_text(encoding="utf-8"))
-FLOOR = 0.82  # measured 0.873; a drop below means a ranking regression
+FLOOR = 0.82  # measured 0.878; a drop below means a ranking regression
 
 
 def dcg(gains: list[float]) -> float:

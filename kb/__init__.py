@@ -67,6 +67,23 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        warn_if_schema_behind(app)
+
+
+def warn_if_schema_behind(app: Flask) -> None:
+    """Log loudly when the database is not at the newest migration (run `kb init`)."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import inspect, text
+
+    from kb.extensions import db
+    head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+    with db.engine.connect() as connection:
+        current = None
+        if inspect(connection).has_table("alembic_version"):
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if current != head:
+        app.logger.warning("database schema is at %s, the code needs %s: run `kb init`",
+                           current or "nothing", head)
 
 
 def flask_babel_refresh() -> None:

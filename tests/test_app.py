@@ -3,6 +3,7 @@ import os
 import stat
 
 from kb import create_app
+from kb.extensions import db
 from tests.conftest import make_app
 
 
@@ -45,3 +46,15 @@ def test_unexpected_error_shows_the_friendly_500_page(app):
     assert response.status_code == 500
     html = response.get_data(as_text=True)
     assert "Er ging iets mis" in html and "Traceback" not in html and "geheime details" not in html
+
+
+def test_a_database_behind_the_migrations_is_reported(tmp_path, caplog):
+    create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    assert "database schema is at nothing" in caplog.text and "run `kb init`" in caplog.text
+
+
+def test_a_migrated_database_is_not_reported(app, caplog):
+    second = make_app(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
+    assert "database schema is at" not in caplog.text
+    with second.app_context():
+        db.engine.dispose()

@@ -43,8 +43,8 @@ def test_reader_browses_from_home_to_an_example(live_server, page):
     snapshot(page, "example")
 
 
-@pytest.mark.parametrize("path", ["/organisaties", "/leerateliers", "/over", "/bestaat-niet",
-                                  "/zoeken?q=mantelzorg&theme=eenzaamheid"])
+@pytest.mark.parametrize("path", ["/voorbeelden", "/organisaties", "/leerateliers", "/over",
+                                  "/bestaat-niet", "/zoeken?q=mantelzorg&theme=eenzaamheid"])
 def test_other_pages_are_accessible(live_server, page, path):
     page.goto(live_server + path)
     assert serious_violations(page) == []

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.query import Term
 
 from kb.extensions import db
 from kb.models import Example, IndexEvent
@@ -61,21 +60,24 @@ def read_state(searcher) -> SyncState:
     return SyncState.from_stored(meta["state"] if meta else None)
 
 
-def pending_events(state: SyncState) -> list[tuple[int, int]]:
-    """(event id, example id) of events after the last applied one or filling a gap."""
+def _unapplied(state: SyncState):
+    """The condition of events after the last applied one or filling a gap."""
     condition = IndexEvent.id > state.last
     if state.gaps:
         condition = or_(condition, IndexEvent.id.in_(list(state.gaps)))
-    query = select(IndexEvent.id, IndexEvent.example_id).where(condition).order_by(IndexEvent.id)
+    return condition
+
+
+def pending_events(state: SyncState) -> list[tuple[int, int]]:
+    """(event id, example id) of the events this index has not applied, in order."""
+    query = (select(IndexEvent.id, IndexEvent.example_id).where(_unapplied(state))
+             .order_by(IndexEvent.id))
     return [tuple(row) for row in db.session.execute(query).all()]
 
 
 def has_pending(state: SyncState) -> bool:
     """True when the outbox holds events this index has not applied (one cheap query)."""
-    condition = IndexEvent.id > state.last
-    if state.gaps:
-        condition = or_(condition, IndexEvent.id.in_(list(state.gaps)))
-    return db.session.scalar(select(IndexEvent.id).where(condition).limit(1)) is not None
+    return db.session.scalar(select(IndexEvent.id).where(_unapplied(state)).limit(1)) is not None
 
 
 def advance(state: SyncState, seen: list[int], now: float) -> SyncState:
@@ -244,13 +246,3 @@ def try_apply(ix) -> bool:
     except LockError:
         log.warning("search index busy: answering from the index as it is")
         return False
-
-
-def document_ids(searcher) -> set[int]:
-    """The example ids present in the index."""
-    return {int(doc["id"]) for doc in searcher.documents(kind="example")}
-
-
-def kind_example():
-    """A query matching every example document (not the meta document)."""
-    return Term("kind", "example")

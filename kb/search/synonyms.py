@@ -72,12 +72,6 @@ def builtin_groups() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(group) for group in parse_groups(read_lines(HERE / "synonyms.txt")))
 
 
-@functools.cache
-def builtin_synonyms() -> Synonyms:
-    """The shipped list alone."""
-    return Synonyms([list(group) for group in builtin_groups()])
-
-
 _current: dict = {"version": None, "synonyms": None}
 _current_lock = threading.Lock()
 

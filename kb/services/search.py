@@ -123,11 +123,15 @@ def _facet_lists(counts: dict[str, dict[str, int]], filters) -> dict[str, list[d
     return lists
 
 
+def _published_rows(ids: list[int]) -> dict[int, Example]:
+    """The published examples among ids, by id (the index may lag a moment behind)."""
+    return {e.id: e for e in db.session.scalars(select(Example).where(
+        Example.id.in_(ids), Example.status == "published"))}
+
+
 def _examples_for(hits: list[index_query.Hit]) -> list[tuple[Example, index_query.Hit]]:
     """The published rows behind the hits, in hit order."""
-    ids = [hit.id for hit in hits]
-    rows = {e.id: e for e in db.session.scalars(select(Example).where(
-        Example.id.in_(ids), Example.status == "published"))}
+    rows = _published_rows([hit.id for hit in hits])
     return [(rows[hit.id], hit) for hit in hits if hit.id in rows]
 
 
@@ -150,8 +154,7 @@ def search(request: index_query.SearchRequest, correct: bool = True) -> SearchPa
 def related_examples(example: Example, limit: int = 4) -> list[Example]:
     """Published examples like this one (more-like-this on the index)."""
     ids = index_query.related(example.id, limit)
-    rows = {e.id: e for e in db.session.scalars(select(Example).where(
-        Example.id.in_(ids), Example.status == "published"))}
+    rows = _published_rows(ids)
     return [rows[i] for i in ids if i in rows]
 
 

@@ -54,13 +54,16 @@ def register_extensions(app: Flask) -> None:
     from kb.search import check_whoosh
     check_whoosh()
     from kb.database import configure_sqlite
-    from kb.extensions import babel, csrf, db, login, migrate
+    from kb.extensions import babel, csrf, db, limiter, login, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login.init_app(app)
+    limiter.init_app(app)
+    mail.init_app(app)
+    configure_login(login)
     # The locale is chosen per request, even when requests share an app context (tests).
     app.before_request(flask_babel_refresh)
     login.user_loader(load_user)
@@ -84,6 +87,14 @@ def warn_if_schema_behind(app: Flask) -> None:
     if current != head:
         app.logger.warning("database schema is at %s, the code needs %s: run `kb init`",
                            current or "nothing", head)
+
+
+def configure_login(manager) -> None:
+    """Where Flask-Login sends anonymous visitors, and what it tells them."""
+    from flask_babel import lazy_gettext
+    manager.login_view = "accounts.login"
+    manager.login_message = lazy_gettext("Log in om verder te gaan.")
+    manager.login_message_category = "info"
 
 
 def flask_babel_refresh() -> None:
@@ -115,8 +126,12 @@ def load_user(user_id: str):
 def register_blueprints(app: Flask) -> None:
     """Register the web blueprints and the error pages."""
     from kb import api
-    from kb.web import errors, feeds, public, search
+    from kb.web import accounts, contribute, curation, errors, feeds, moderation, public, search
     app.register_blueprint(public.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(contribute.bp)
+    app.register_blueprint(moderation.bp)
+    app.register_blueprint(curation.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(api.bp)

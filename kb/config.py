@@ -28,3 +28,26 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     PER_PAGE = 20
+
+    # Abuse limits: per client address (Flask-Limiter) ...
+    RATELIMIT_STORAGE_URI = "memory://"  # e.g. redis://localhost:6379 to share across hosts
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT = "20 per 15 minutes"
+    REGISTER_LIMIT = "5 per hour"
+    RESET_LIMIT = "5 per hour"
+    SUBMIT_LIMIT = "30 per hour"
+    # ... and per account, counted in the database so every worker and host agrees.
+    ACCOUNT_LIMITS = {  # kind: (attempts, window in seconds)
+        "login": (8, 15 * 60),
+        "reset": (3, 3600),
+        "submit": (20, 3600),
+    }
+
+    # Mail for password-reset links; without MAIL_SERVER the link is written to the log.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Praktijkbank <noreply@praktijkbank.example>"
+    RESET_TOKEN_MAX_AGE = 3600

@@ -1,6 +1,9 @@
 """Flask extensions, created unbound and initialised in create_app."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -28,3 +31,6 @@ migrate = Migrate(compare_type=True, render_as_batch=True)
 login = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Per client address; counters in RATELIMIT_STORAGE_URI (Redis when configured).
+limiter = Limiter(get_remote_address)
+mail = Mail()

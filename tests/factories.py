@@ -8,6 +8,7 @@ from kb.services.examples import create_example, set_status
 from kb.services.permissions import SYSTEM
 
 _numbers = itertools.count(1)
+PASSWORD = "geheim-wachtwoord"
 
 
 def record(**overrides) -> dict:
@@ -36,7 +37,7 @@ def record(**overrides) -> dict:
     return data
 
 
-def user(role: str = "participant", email: str | None = None, password: str = "geheim-wachtwoord"):
+def user(role: str = "participant", email: str | None = None, password: str = PASSWORD):
     """A stored account with the given role."""
     email = email or f"{role}{next(_numbers)}@praktijkbank.example"
     return create_user(SYSTEM, email, f"Test {role}", role, password)

@@ -6,8 +6,10 @@ from kb.models.organisation import Organisation
 from kb.models.outbox import IndexEvent
 from kb.models.synonym import SynonymGroup
 from kb.models.taxonomy import KINDS, Term
+from kb.models.throttle import ThrottleEvent
 from kb.models.user import ROLES, User
 
 __all__ = ["Decision", "Example", "IndexEvent", "KINDS", "Leeratelier", "Organisation",
-           "ROLES", "Report", "Revision", "STATUSES", "SynonymGroup", "Term", "User",
+           "ROLES", "Report", "Revision", "STATUSES", "SynonymGroup", "Term", "ThrottleEvent",
+           "User",
            "example_term"]

@@ -23,6 +23,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    # The organisation as typed at registration, when it is not one we know yet.
+    organisation_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     role: Mapped[str] = mapped_column(String(16), default="participant")
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -45,6 +47,11 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """Flask-Login identity: id plus session token, so rotation logs sessions out."""
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def organisation_label(self) -> str:
+        """The name of the account's organisation, known or as typed."""
+        return self.organisation.name if self.organisation else self.organisation_name
 
     @property
     def is_active(self) -> bool:

@@ -1,10 +1,12 @@
-"""Error pages: friendly Dutch pages for 400, 403, 404, 405, 413 and 500."""
+"""Error pages: friendly Dutch pages for 400, 403, 404, 405, 413, 429 and 500."""
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kb.extensions import db
+from kb.services.errors import Forbidden, NotFound
+from kb.services.throttle import TooMany
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -16,6 +18,8 @@ def _messages() -> dict[int, tuple[str, str]]:
               _("Deze pagina of dit praktijkvoorbeeld bestaat niet (meer).")),
         405: (_("Niet toegestaan"), _("Deze pagina werkt niet op deze manier.")),
         413: (_("Te groot"), _("Wat je verstuurde is te groot.")),
+        429: (_("Even geduld"), _("Dat is te vaak geprobeerd in korte tijd. "
+                                  "Wacht even en probeer het dan opnieuw.")),
         500: (_("Er ging iets mis"),
               _("Er ging aan onze kant iets mis. Probeer het later opnieuw.")),
     }
@@ -36,6 +40,11 @@ def register(app) -> None:
     def _csrf(exc):
         return render_error(400, _("Het formulier is verlopen of ongeldig. "
                                    "Laad de pagina opnieuw en probeer het nog eens."))
+
+    # Services raise domain errors; a view that does not handle one gets the plain page.
+    app.register_error_handler(Forbidden, lambda exc: render_error(403))
+    app.register_error_handler(NotFound, lambda exc: render_error(404))
+    app.register_error_handler(TooMany, lambda exc: render_error(429))
 
     @app.errorhandler(HTTPException)
     def _http(exc):

@@ -4,6 +4,7 @@ from flask_babel import format_date, get_locale
 from werkzeug.datastructures import MultiDict
 
 from kb.markdown import render_markdown
+from kb.services import permissions
 
 STATUS_LABELS = {  # Dutch msgids; translated in the template with _()
     "draft": "concept",
@@ -40,7 +41,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) \
         if value else ""
     app.jinja_env.globals.update(url_with=url_with, url_without=url_without,
-                                 status_labels=STATUS_LABELS)
+                                 status_labels=STATUS_LABELS, perm=permissions)
 
     @app.context_processor
     def _language():

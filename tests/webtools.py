@@ -1,0 +1,41 @@
+"""Driving the HTML forms through the test client, CSRF token included."""
+import re
+
+from tests.factories import PASSWORD
+
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                   r'type="hidden" name="csrf_token" value="([^"]+)"|'
+                   r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, page: str | None = None) -> str:
+    """A valid CSRF token of the client's session, read from a page's form."""
+    for path in filter(None, (page, "/", "/inloggen")):
+        response = client.get(path)
+        match = TOKEN.search(response.get_data(as_text=True))
+        if match:
+            return next(group for group in match.groups() if group)
+    raise AssertionError("no page showed a CSRF token")
+
+
+def post_form(client, url: str, data: dict | None = None, page: str | None = None,
+              **kwargs):
+    """POST a form like a browser would: with the token from the page that shows it."""
+    fields = dict(data or {})
+    fields["csrf_token"] = csrf_token(client, page)
+    return client.post(url, data=fields, **kwargs)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    """Log the client in through the login form; returns the response."""
+    return post_form(client, "/inloggen", {"email": email, "password": password},
+                     page="/inloggen")
+
+
+def logged_in(client, role: str = "participant"):
+    """A new account of the role, logged in on the client; returns the user."""
+    from tests import factories
+    account = factories.user(role)
+    response = login(client, account.email)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return account

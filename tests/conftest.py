@@ -3,6 +3,8 @@ import os
 import shutil
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from kb import create_app
@@ -14,13 +16,30 @@ PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
 PG_SKIP = "KB_TEST_DATABASE_URL is not set: PostgreSQL runs are skipped"
 
 
+class FreshClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    Tests keep an app context open, and requests reuse it; without this, the user
+    Flask-Login caches in `g` would carry over from one request (or client) to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        """Forget what the previous request left in `g`, then make the request."""
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 def make_app(instance, database_url: str | None = None, **config):
     """An app on a given instance folder and database."""
     settings = {"TESTING": True, "INSTANCE_PATH": str(instance), "SECRET_KEY": "test-secret",
                 **config}
     if database_url:
         settings["DATABASE_URL"] = database_url
-    return create_app(settings)
+    app = create_app(settings)
+    app.test_client_class = FreshClient
+    return app
 
 
 def run_init(app) -> None:

@@ -106,3 +106,9 @@ def get_or_create_leeratelier(name: str) -> Leeratelier:
         db.session.add(leeratelier)
         db.session.flush()
     return leeratelier
+
+
+def partner_names() -> list[str]:
+    """The names of the alliance partners, for suggestions in forms."""
+    return list(db.session.scalars(select(Organisation.name).where(
+        Organisation.partner.is_(True)).order_by(Organisation.name)))

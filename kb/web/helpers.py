@@ -23,3 +23,14 @@ def safe_next(target: str | None) -> str:
             or "\\" in target:
         return url_for("public.home")
     return target
+
+
+def show_errors(form, exc) -> None:
+    """Put a service's Invalid errors next to the form's fields (others at the top)."""
+    for name, message in exc.errors.items():
+        field = getattr(form, name, None) if name else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) \
+                else [message]
+        else:
+            form.form_errors.append(message)

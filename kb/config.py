@@ -45,6 +45,7 @@ class Defaults:
 
     # Mail for password-reset links; without MAIL_SERVER the link is written to the log.
     MAIL_SERVER = None
+    MAIL_BACKEND = "smtp"  # also under TESTING, where Flask-Mailman would keep mail in memory
     MAIL_PORT = 25
     MAIL_USE_TLS = False
     MAIL_USERNAME = None

@@ -1,11 +1,13 @@
 """Practice examples: create, edit, and move through the status flow."""
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from kb.extensions import db
 from kb.models import Decision, Example, Revision
 from kb.services import permissions as perm
+from kb.services import throttle
 from kb.services.base import record_index_event, unit_of_work
 from kb.services.errors import Invalid
 from kb.services.records import CleanRecord, to_record, validate_record
@@ -97,13 +99,25 @@ def _check_ref_free(ref: str | None, example_id: int | None) -> None:
         raise Invalid({"ref": "al in gebruik door een ander voorbeeld"})
 
 
+def _count_submission(actor) -> None:
+    """Refuse an account that submits too often; count this submission."""
+    if getattr(actor, "id", None) is None:  # the command line and demo loader
+        return
+    throttle.check("submit", str(actor.id))
+    throttle.count("submit", str(actor.id))
+
+
 @unit_of_work
-def create_example(actor, data: dict, *, submit: bool = False) -> Example:
+def create_example(actor, data: dict, *, submit: bool = False,
+                   contact_opt_in: bool = False) -> Example:
     """Write a new example as a draft of the actor, optionally submitting it at once."""
     perm.require(perm.can_create_example(actor))
     clean = validate_record(data, terms_by_kind())
     _check_ref_free(clean.ref, None)
-    example = Example(status="draft", author_id=getattr(actor, "id", None))
+    if submit:
+        _count_submission(actor)
+    example = Example(status="draft", author_id=getattr(actor, "id", None),
+                      contact_opt_in=contact_opt_in)
     apply_record(example, clean)
     db.session.add(example)
     db.session.flush()
@@ -126,18 +140,51 @@ def _propose_edit(example: Example, actor, clean: CleanRecord) -> Revision:
 
 
 @unit_of_work
-def update_example(actor, example_id: int, data: dict, *, submit: bool = False) -> Example:
+def update_example(actor, example_id: int, data: dict, *, submit: bool = False,
+                   contact_opt_in: bool | None = None) -> Example:
     """Change an example's record; an author's edit of a published one awaits review."""
     example = get_example(actor, example_id)
     perm.require(perm.can_edit_example(actor, example))
     clean = validate_record(data, terms_by_kind())
     _check_ref_free(clean.ref, example.id)
+    if contact_opt_in is not None:  # how to be reached is not content under review
+        example.contact_opt_in = contact_opt_in
     if example.status == "published" and not perm.can_moderate_example(actor, example):
+        _count_submission(actor)
         _propose_edit(example, actor, clean)
         return example
     apply_record(example, clean)
     record_revision(example, actor, "edited")
     if submit and example.status != "submitted":
+        _count_submission(actor)
         set_status(example, "submitted", actor)
     record_index_event(example.id)
     return example
+
+
+def pending_revision(example: Example) -> Revision | None:
+    """The author's edit of a published example that awaits review, if any."""
+    return next((r for r in reversed(example.revisions) if r.state == "pending"), None)
+
+
+@unit_of_work
+def withdraw_example(actor, example_id: int) -> Example:
+    """Take back a submission (it becomes a draft again) or a pending edit."""
+    example = get_example(actor, example_id)
+    perm.require(perm.can_withdraw_example(actor, example))
+    revision = pending_revision(example)
+    if example.status == "submitted":
+        set_status(example, "draft", actor)
+    elif revision is not None:
+        revision.state = "discarded"
+        db.session.add(Decision(example=example, actor_id=getattr(actor, "id", None),
+                                action="withdraw", reason=""))
+    else:
+        raise Invalid({"status": _("er is niets om in te trekken")})
+    return example
+
+
+def authored_by(actor) -> list[Example]:
+    """The actor's own examples, most recently changed first."""
+    return list(db.session.scalars(select(Example).where(Example.author_id == actor.id)
+                                   .order_by(Example.updated_at.desc(), Example.id.desc())))

@@ -49,6 +49,13 @@ def can_edit_example(actor, example) -> bool:
     return _is_author(actor, example) and example.status != "archived"
 
 
+def can_withdraw_example(actor, example) -> bool:
+    """Authors (and moderators) take back a submission or an edit awaiting review."""
+    if not (_is_author(actor, example) or _is_moderator(actor)):
+        return False
+    return example.status == "submitted" or any(r.state == "pending" for r in example.revisions)
+
+
 def can_moderate_example(actor, example=None) -> bool:
     """Moderators decide on submissions, feature and archive."""
     return _is_moderator(actor)
@@ -84,3 +91,19 @@ def require_visible(actor, example) -> None:
     """Raise NotFound for a missing example or one the actor may not see."""
     if example is None or not can_view_example(actor, example):
         raise NotFound()
+
+
+def can_report_example(actor, example) -> bool:
+    """Any active member may flag a published example they can see."""
+    return _is_member(actor) and example.status == "published" \
+        and can_view_example(actor, example)
+
+
+def can_handle_reports(actor) -> bool:
+    """Moderators resolve or dismiss flags."""
+    return _is_moderator(actor)
+
+
+def can_view_history(actor, example) -> bool:
+    """Moderators see every example's decisions; authors see their own."""
+    return _is_moderator(actor) or _is_author(actor, example)

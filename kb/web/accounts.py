@@ -12,7 +12,7 @@ from kb.extensions import limiter
 from kb.services import accounts
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
-from kb.web.helpers import safe_next, show_errors
+from kb.web.helpers import ActionForm, safe_next, show_errors
 
 bp = Blueprint("accounts", __name__)
 
@@ -66,10 +66,6 @@ class ResetForm(FlaskForm):
 
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[InputRequired()],
                              description=_l("Minstens %(n)d tekens", n=accounts.MIN_PASSWORD))
-
-
-class ActionForm(FlaskForm):
-    """A button: only the CSRF token."""
 
 
 def _sign_in(user, remember: bool = False):

@@ -1,16 +1,207 @@
-"""Contributing: writing, editing and following one's own examples."""
-from flask import Blueprint
+"""Contributing: writing, previewing, editing, submitting and following one's own examples."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (BooleanField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField, widgets)
+
+from kb.extensions import db, limiter
+from kb.models import Example, Leeratelier, Organisation
+from kb.services import examples as service
+from kb.services import permissions as perm
+from kb.services.errors import Invalid
+from kb.services.records import to_record
+from kb.services.taxonomy import terms_of_kind
+from kb.web.helpers import ActionForm, show_errors
 
 bp = Blueprint("contribute", __name__)
 
+MULTI_KINDS = {"dimensions": "dimension", "themes": "theme", "target_groups": "target_group"}
+SINGLE_KINDS = ("organisation_type", "level", "setting")
+TEXT_FIELDS = ("title", "summary", "body", "impact", "evidence", "organisation",
+               "municipality")
 
-@bp.get("/voorbeelden/nieuw")
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes; the service says which values are allowed."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ExampleForm(FlaskForm):
+    """Every field of the example record; the service validates, the form carries."""
+
+    title = StringField(_l("Titel"), description=_l("Kort en herkenbaar, 3 tot 200 tekens"))
+    summary = TextAreaField(_l("Samenvatting"),
+                            description=_l("Eén tot drie zinnen: wat deden jullie en voor wie?"))
+    body = TextAreaField(_l("Beschrijving"),
+                         description=_l("Het verhaal van de praktijk. Je kunt Markdown "
+                                        "gebruiken: **vet**, *schuin*, ## kopjes, - lijstjes."))
+    impact = TextAreaField(_l("Beoogde impact"),
+                           description=_l("Wat wilden jullie bereiken, voor wie?"))
+    evidence = TextAreaField(_l("Zo maakten we het zichtbaar"),
+                             description=_l("Hoe lieten jullie de impact zien: verhalen, "
+                                            "cijfers, een vragenlijst, het spinnenweb?"))
+    dimensions = CheckboxesField(_l("Dimensies van Positieve Gezondheid"), validate_choice=False)
+    themes = CheckboxesField(_l("Thema’s"), validate_choice=False)
+    target_groups = CheckboxesField(_l("Doelgroepen"), validate_choice=False)
+    organisation = StringField(_l("Organisatie"),
+                               description=_l("Een partner van de alliantie of een andere "
+                                              "organisatie"))
+    organisation_type = SelectField(_l("Soort organisatie"), validate_choice=False)
+    level = SelectField(_l("Niveau"), validate_choice=False)
+    setting = SelectField(_l("Setting"), validate_choice=False)
+    municipality = StringField(_l("Gemeente"))
+    year = StringField(_l("Jaar"), description=_l("Het jaar waarin het speelde"))
+    leeratelier = SelectField(_l("Gedeeld in leeratelier"), validate_choice=False)
+    links = TextAreaField(_l("Links"), description=_l("Webadressen met meer informatie, één "
+                                                      "per regel (http of https)"))
+    contact_opt_in = BooleanField(_l("Collega’s mogen contact met mij opnemen over dit "
+                                     "voorbeeld (je e-mailadres is alleen zichtbaar voor "
+                                     "ingelogde gebruikers)"))
+
+
+def example_form(record: dict | None = None, contact_opt_in: bool = False) -> ExampleForm:
+    """The form with choices from the current taxonomy, filled from a record on GET."""
+    data = None
+    if record is not None:
+        data = {**record, "year": str(record.get("year") or ""),
+                "links": "\n".join(record.get("links") or []),
+                "leeratelier": record.get("leeratelier") or "",
+                "contact_opt_in": contact_opt_in}
+    form = ExampleForm(data=data)
+    for name, kind in MULTI_KINDS.items():
+        getattr(form, name).choices = [(t.slug, t.label) for t in terms_of_kind(kind)]
+    for kind in SINGLE_KINDS:
+        getattr(form, kind).choices = [("", _("— kies —"))] + \
+            [(t.slug, t.label) for t in terms_of_kind(kind)]
+    names = db.session.scalars(select(Leeratelier.name).order_by(Leeratelier.date.desc()))
+    form.leeratelier.choices = [("", _("— geen —"))] + [(n, n) for n in names]
+    return form
+
+
+def form_record(form: ExampleForm) -> dict:
+    """The record the form describes, as the service takes it."""
+    record = {name: getattr(form, name).data for name in TEXT_FIELDS}
+    record.update({name: getattr(form, name).data or [] for name in MULTI_KINDS})
+    record.update({name: getattr(form, name).data or None for name in SINGLE_KINDS})
+    year = (form.year.data or "").strip()
+    record["year"] = int(year) if year.isdigit() else (year or None)
+    record["leeratelier"] = form.leeratelier.data or None
+    record["links"] = [line.strip() for line in (form.links.data or "").splitlines()
+                       if line.strip()]
+    return record
+
+
+def _suggestions() -> dict:
+    """Known organisations and municipalities, offered while typing."""
+    return {
+        "organisations": list(db.session.scalars(select(Organisation.name)
+                                                 .order_by(Organisation.name))),
+        "municipalities": list(db.session.scalars(select(Example.municipality).distinct()
+                                                  .order_by(Example.municipality))),
+    }
+
+
+def _render(form: ExampleForm, example: Example | None = None, status: int = 200):
+    """The example form, with a preview when asked for."""
+    preview = request.form.get("action") == "preview" and not form.errors
+    return render_template("contribute/form.html", form=form, example=example,
+                           preview=preview, **_suggestions()), status
+
+
+def _limit():
+    """Flask-Limiter on the posting forms, per client address."""
+    return limiter.limit(lambda: current_app.config["SUBMIT_LIMIT"], methods=["POST"])
+
+
+def _own_defaults() -> dict:
+    """A new example starts with the author's organisation and this year."""
+    from kb.util import utcnow
+    known = current_user.organisation
+    return {"organisation": current_user.organisation_label, "year": utcnow().year,
+            "organisation_type": known.type.slug if known else ""}
+
+
+@bp.route("/voorbeelden/nieuw", methods=["GET", "POST"])
+@login_required
+@_limit()
 def new():
-    """Placeholder."""
-    return ""
+    """Write a new example: save it as a draft or submit it for review."""
+    perm.require(perm.can_create_example(current_user))
+    form = example_form(_own_defaults() if request.method == "GET" else None)
+    if not form.validate_on_submit() or request.form.get("action") == "preview":
+        return _render(form, status=400 if form.errors else 200)
+    submit = request.form.get("action") == "submit"
+    try:
+        example = service.create_example(current_user, form_record(form), submit=submit,
+                                         contact_opt_in=form.contact_opt_in.data)
+    except Invalid as exc:
+        show_errors(form, exc)
+        return _render(form, status=400)
+    flash(_("Je voorbeeld is ingediend. Een moderator bekijkt het.") if submit
+          else _("Je concept is bewaard."), "success")
+    return redirect(url_for(".mine", _anchor=f"voorbeeld-{example.id}"))
+
+
+@bp.route("/voorbeelden/<int:example_id>/bewerken", methods=["GET", "POST"])
+@login_required
+@_limit()
+def edit(example_id: int):
+    """Edit an example; an author's edit of a published one waits for review."""
+    example = service.get_example(current_user, example_id)
+    perm.require(perm.can_edit_example(current_user, example))
+    pending = service.pending_revision(example)
+    record = (pending.data if pending else to_record(example)) \
+        if request.method == "GET" else None
+    form = example_form(record, example.contact_opt_in)
+    if not form.validate_on_submit() or request.form.get("action") == "preview":
+        return _render(form, example, status=400 if form.errors else 200)
+    submit = request.form.get("action") == "submit"
+    try:
+        service.update_example(current_user, example.id, form_record(form), submit=submit,
+                               contact_opt_in=form.contact_opt_in.data)
+    except Invalid as exc:
+        show_errors(form, exc)
+        return _render(form, example, status=400)
+    flash(_edit_message(example, submit), "success")
+    return redirect(url_for(".mine", _anchor=f"voorbeeld-{example.id}")
+                    if example.author_id == current_user.id
+                    else url_for("public.example", example_id=example.id))
+
+
+def _edit_message(example: Example, submit: bool) -> str:
+    """What happened to the edit, in the author's words."""
+    if service.pending_revision(example) is not None:
+        return _("Je wijziging is bewaard en wacht op een moderator. Tot dan blijft de "
+                 "gepubliceerde tekst staan.")
+    if submit:
+        return _("Je voorbeeld is ingediend. Een moderator bekijkt het.")
+    return _("Je wijzigingen zijn bewaard.")
+
+
+@bp.post("/voorbeelden/<int:example_id>/intrekken")
+@login_required
+def withdraw(example_id: int):
+    """Take back a submission or an edit that awaits review."""
+    if ActionForm().validate_on_submit():
+        try:
+            service.withdraw_example(current_user, example_id)
+        except Invalid as exc:
+            flash(" ".join(exc.errors.values()), "error")
+        else:
+            flash(_("Ingetrokken. Je kunt het voorbeeld verder bewerken en opnieuw indienen."),
+                  "success")
+    return redirect(url_for(".mine"))
 
 
 @bp.get("/mijn-voorbeelden")
+@login_required
 def mine():
-    """Placeholder."""
-    return ""
+    """The author's own examples with their status and the moderator's reason."""
+    return render_template("contribute/mine.html", examples=service.authored_by(current_user),
+                           action=ActionForm(), pending_revision=service.pending_revision)

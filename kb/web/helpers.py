@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import abort, request, url_for
+from flask_wtf import FlaskForm
 
 MAX_PAGE = 100_000
 
@@ -34,3 +35,7 @@ def show_errors(form, exc) -> None:
                 else [message]
         else:
             form.form_errors.append(message)
+
+
+class ActionForm(FlaskForm):
+    """A form that is only a button: it carries the CSRF token."""

@@ -1,0 +1,103 @@
+"""User management by admins: find accounts, change roles, block and unblock."""
+import secrets
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from kb.extensions import db
+from kb.models import ROLES, User
+from kb.services import permissions as perm
+from kb.services.base import unit_of_work
+from kb.services.errors import Invalid, NotFound
+
+PER_PAGE = 50
+MAX_QUERY = 100
+STATES = ("active", "blocked")
+
+
+def get_user(user_id: int) -> User:
+    """An account by id, or NotFound."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern for text anywhere, with the wildcards typed by the admin taken out."""
+    cleaned = text.lower().replace("\\", "").replace("%", "").replace("_", "")
+    return f"%{cleaned}%"
+
+
+def list_users(actor, q: str = "", role: str = "", state: str = "", page: int = 1,
+               per_page: int = PER_PAGE):
+    """One page of accounts by name: words in name or email, optionally one role or state."""
+    perm.require(perm.can_manage_users(actor))
+    if role and role not in ROLES:
+        raise Invalid({"role": _("kies uit: %(roles)s", roles=", ".join(ROLES))})
+    if state and state not in STATES:
+        raise Invalid({"state": _("kies actief of geblokkeerd")})
+    query = select(User).order_by(func.lower(User.name), User.id)
+    for word in (q or "")[:MAX_QUERY].split()[:5]:
+        pattern = _like(word)
+        query = query.where(or_(func.lower(User.name).like(pattern),
+                                func.lower(User.email).like(pattern)))
+    if role:
+        query = query.where(User.role == role)
+    if state:
+        query = query.where(User.active.is_(state == "active"))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def _refuse_self(actor, user: User, field: str) -> None:
+    """An admin may not demote or block themselves: there must always be an admin left."""
+    if getattr(actor, "id", None) is not None and actor.id == user.id:
+        raise Invalid({field: _("Je kunt je eigen account niet wijzigen of blokkeren; "
+                                "vraag een andere beheerder.")})
+
+
+def _refuse_last_admin(user: User, field: str) -> None:
+    """Demoting or blocking the last active admin would leave nobody to manage users."""
+    if user.role != "admin" or not user.active:
+        return
+    others = db.session.scalar(select(func.count()).select_from(User).where(
+        User.role == "admin", User.active.is_(True), User.id != user.id))
+    if not others:
+        raise Invalid({field: _("Dit is de laatste actieve beheerder.")})
+
+
+@unit_of_work
+def change_role(actor, user_id: int, role: str) -> User:
+    """Give an account another role (participant, moderator, admin)."""
+    perm.require(perm.can_manage_users(actor))
+    user = get_user(user_id)
+    if role not in ROLES:
+        raise Invalid({"role": _("kies uit: %(roles)s", roles=", ".join(ROLES))})
+    if role != user.role:
+        _refuse_self(actor, user, "role")
+        if role != "admin":
+            _refuse_last_admin(user, "role")
+        user.role = role
+    return user
+
+
+@unit_of_work
+def block_user(actor, user_id: int) -> User:
+    """Block an account: it cannot log in, and its open sessions end at their next request."""
+    perm.require(perm.can_manage_users(actor))
+    user = get_user(user_id)
+    _refuse_self(actor, user, "active")
+    _refuse_last_admin(user, "active")
+    user.active = False
+    # Sessions carry the token; a new one makes every existing session invalid.
+    user.session_token = secrets.token_hex(16)
+    return user
+
+
+@unit_of_work
+def unblock_user(actor, user_id: int) -> User:
+    """Let a blocked account log in again (with its own password)."""
+    perm.require(perm.can_manage_users(actor))
+    user = get_user(user_id)
+    user.active = True
+    return user

@@ -1,0 +1,241 @@
+"""Curation pages through the test client: guards, forms, CSRF, PRG and blocking."""
+import pytest
+from sqlalchemy import select
+
+from kb.extensions import db
+from kb.models import Organisation, SynonymGroup, Term, User
+from kb.services.taxonomy import get_term
+from tests import factories
+from tests.services.test_curation import snapshot
+from tests.webtools import logged_in, login, post_form
+
+PAGES = ["/beheer/", "/beheer/taxonomie", "/beheer/organisaties", "/beheer/synoniemen"]
+
+
+def text(response) -> str:
+    """The response body as text."""
+    return response.get_data(as_text=True)
+
+
+def term_id(kind: str, slug: str) -> int:
+    """The id of a term that exists."""
+    return get_term(kind, slug).id
+
+
+def organisation_id(name: str) -> int:
+    """The id of an organisation by name."""
+    return db.session.scalar(select(Organisation.id).where(Organisation.name == name))
+
+
+@pytest.mark.parametrize("path", PAGES + ["/beheer/gebruikers", "/beheer/taxonomie/1"])
+def test_anonymous_visitors_are_sent_to_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("path", PAGES + ["/beheer/gebruikers"])
+def test_participants_get_403(client, path):
+    logged_in(client, "participant")
+    assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_moderators_see_the_curation_pages(client, path):
+    logged_in(client, "moderator")
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "Gebruikers" not in text(response)  # the users link is for admins
+
+
+def test_users_pages_are_for_admins_only(client):
+    moderator = logged_in(client, "moderator")
+    assert client.get("/beheer/gebruikers").status_code == 403
+    assert client.get(f"/beheer/gebruikers/{moderator.id}").status_code == 403
+    before = snapshot()
+    response = post_form(client, f"/beheer/gebruikers/{moderator.id}", {"role": "admin"},
+                         page="/beheer/taxonomie")
+    assert response.status_code == 403 and snapshot() == before
+
+
+def test_taxonomy_page_lists_every_kind_with_counts(client):
+    factories.example(themes=["dementie"])
+    logged_in(client, "moderator")
+    page = text(client.get("/beheer/taxonomie"))
+    for title in ("Dimensie", "Thema", "Soort organisatie", "Niveau", "Setting", "Doelgroep"):
+        assert title in page
+    assert "Dementie" in page and 'for="label_nl"' in page
+
+
+def test_add_term_redirects_with_a_flash(client):
+    logged_in(client, "moderator")
+    response = post_form(client, "/beheer/taxonomie/nieuw", {
+        "kind": "theme", "label_nl": "Digitale zorg", "label_en": "Digital care", "slug": ""},
+        page="/beheer/taxonomie")
+    assert response.status_code == 302
+    assert get_term("theme", "digitale-zorg").label_en == "Digital care"
+    assert "Waarde toegevoegd." in text(client.get(response.headers["Location"]))
+
+
+def test_add_term_shows_the_error_next_to_the_field_and_keeps_the_input(client):
+    logged_in(client, "moderator")
+    before = snapshot()
+    response = post_form(client, "/beheer/taxonomie/nieuw", {
+        "kind": "theme", "label_nl": "Mantelzorg", "label_en": "Typed English", "slug": ""},
+        page="/beheer/taxonomie")
+    page = text(response)
+    assert response.status_code == 422
+    assert 'id="slug-error"' in page and 'aria-invalid="true"' in page
+    assert 'value="Typed English"' in page
+    assert snapshot() == before
+
+
+def test_post_without_csrf_is_refused_and_changes_nothing(client):
+    logged_in(client, "moderator")
+    before = snapshot()
+    source, target = term_id("theme", "dementie"), term_id("theme", "mantelzorg")
+    new_term = {"kind": "theme", "label_nl": "Nieuw", "label_en": "New"}
+    posts = [("/beheer/taxonomie/nieuw", new_term),
+             (f"/beheer/taxonomie/{source}", {"label_nl": "Ander", "label_en": "Other"}),
+             (f"/beheer/taxonomie/{source}/samenvoegen", {"target": str(target)}),
+             (f"/beheer/taxonomie/{source}/deactiveren", {}),
+             ("/beheer/synoniemen", {"terms": "oudjes, ouderen"})]
+    for url, data in posts:
+        assert client.post(url, data=data).status_code == 400, url
+    assert snapshot() == before
+
+
+def test_rename_deactivate_move_and_merge_a_term(client):
+    factories.example(themes=["dementie"])
+    logged_in(client, "moderator")
+    dementie, mantelzorg = term_id("theme", "dementie"), term_id("theme", "mantelzorg")
+    page = f"/beheer/taxonomie/{dementie}"
+    assert client.get(page).status_code == 200
+    response = post_form(client, page, {"label_nl": "Dementie en geheugen",
+                                        "label_en": "Dementia and memory"}, page=page)
+    assert response.status_code == 302 and "Labels opgeslagen." in text(client.get(page))
+    post_form(client, f"{page}/plaats", {"position": "1"}, page=page)
+    post_form(client, f"{page}/verplaatsen", {"direction": "down"}, page=page)
+    assert [t.slug for t in db.session.scalars(select(Term).where(Term.kind == "theme")
+                                               .order_by(Term.position))][:2] == [
+        "eenzaamheid", "dementie"]
+    post_form(client, f"{page}/deactiveren", {}, page=page)
+    assert not db.session.get(Term, dementie).active
+    post_form(client, f"{page}/activeren", {}, page=page)
+    response = post_form(client, f"{page}/samenvoegen", {"target": str(mantelzorg)}, page=page)
+    assert response.headers["Location"].endswith(f"/beheer/taxonomie/{mantelzorg}")
+    db.session.expire_all()
+    assert not db.session.get(Term, dementie).active
+
+
+def test_merge_with_a_bad_target_shows_the_error(client):
+    logged_in(client, "moderator")
+    dementie = term_id("theme", "dementie")
+    page = f"/beheer/taxonomie/{dementie}"
+    response = post_form(client, f"{page}/samenvoegen", {"target": str(term_id("level", "meso"))},
+                         page=page)
+    assert response.status_code == 422 and 'id="target-error"' in text(response)
+
+
+def test_a_refused_button_action_is_flashed(client):
+    logged_in(client, "moderator")
+    page = f"/beheer/taxonomie/{term_id('level', 'meso')}"
+    response = post_form(client, f"{page}/verplaatsen", {"direction": "opzij"}, page=page)
+    assert response.status_code == 302
+    assert "omhoog of omlaag" in text(client.get(response.headers["Location"]))
+
+
+def test_organisations_add_edit_and_merge(client):
+    factories.example(organisation="Buurthuis De Linde")
+    logged_in(client, "moderator")
+    welzijn = str(term_id("organisation_type", "welzijn"))
+    response = post_form(client, "/beheer/organisaties/nieuw", {
+        "name": "Buurtkracht", "slug": "", "type": welzijn, "description": "Nieuw."},
+        page="/beheer/organisaties")
+    assert response.status_code == 302 and organisation_id("Buurtkracht")
+    page = f"/beheer/organisaties/{organisation_id('Buurtkracht')}"
+    response = post_form(client, page, {"name": "Buurtkracht Leiden", "slug": "", "type": welzijn,
+                                        "partner": "y", "description": ""}, page=page)
+    assert response.status_code == 302
+    renamed = db.session.get(Organisation, organisation_id("Buurtkracht Leiden"))
+    assert renamed.partner and renamed.slug == "buurtkracht"
+    source = organisation_id("Buurthuis De Linde")
+    response = post_form(client, f"/beheer/organisaties/{source}/samenvoegen",
+                         {"target": str(renamed.id)}, page=page)
+    assert response.headers["Location"].endswith(f"/beheer/organisaties/{renamed.id}")
+    assert db.session.get(Organisation, source) is None
+    assert "Organisaties samengevoegd." in text(client.get(response.headers["Location"]))
+
+
+def test_organisation_errors_keep_what_was_typed(client):
+    logged_in(client, "moderator")
+    before = snapshot()
+    response = post_form(client, "/beheer/organisaties/nieuw", {
+        "name": "PARTICIPE", "slug": "", "type": str(term_id("organisation_type", "welzijn")),
+        "description": "Getypte tekst"}, page="/beheer/organisaties")
+    page = text(response)
+    assert response.status_code == 422 and 'id="name-error"' in page
+    assert 'value="PARTICIPE"' in page and "Getypte tekst" in page
+    assert snapshot() == before
+
+
+def test_unknown_ids_are_404(client):
+    logged_in(client, "admin")
+    for path in ("/beheer/taxonomie/99999", "/beheer/organisaties/99999",
+                 "/beheer/gebruikers/99999"):
+        assert client.get(path).status_code == 404
+
+
+def test_synonyms_page_adds_and_removes_groups(client):
+    logged_in(client, "moderator")
+    page = text(client.get("/beheer/synoniemen"))
+    assert "vaste groepen" in page
+    response = post_form(client, "/beheer/synoniemen", {"terms": "oudjes, ouderen"},
+                         page="/beheer/synoniemen")
+    assert response.status_code == 302
+    assert "oudjes, ouderen" in text(client.get("/beheer/synoniemen"))
+    group = db.session.scalar(select(SynonymGroup))
+    post_form(client, f"/beheer/synoniemen/{group.id}/verwijderen", {}, page="/beheer/synoniemen")
+    db.session.expire_all()
+    assert not db.session.get(SynonymGroup, group.id).active
+    response = post_form(client, "/beheer/synoniemen", {"terms": "alleen"},
+                         page="/beheer/synoniemen")
+    assert response.status_code == 422 and 'id="terms-error"' in text(response)
+
+
+def test_admin_lists_filters_and_changes_roles(client):
+    admin = logged_in(client, "admin")
+    member = factories.user(email="anna.jansen@zorg.example")
+    page = text(client.get("/beheer/gebruikers?q=jansen"))
+    assert "anna.jansen@zorg.example" in page and admin.email not in page
+    assert client.get("/beheer/gebruikers?role=koning").status_code == 400
+    url = f"/beheer/gebruikers/{member.id}"
+    response = post_form(client, url, {"role": "moderator"}, page=url)
+    assert response.status_code == 302 and "Rol gewijzigd." in text(client.get(url))
+    assert db.session.get(User, member.id).role == "moderator"
+
+
+def test_admin_cannot_demote_or_block_themselves(client):
+    admin = logged_in(client, "admin")
+    url = f"/beheer/gebruikers/{admin.id}"
+    before = snapshot()
+    response = post_form(client, url, {"role": "participant"}, page=url)
+    assert response.status_code == 422 and 'id="role-error"' in text(response)
+    response = post_form(client, f"{url}/blokkeren", {}, page=url)
+    assert "eigen account" in text(client.get(response.headers["Location"]))
+    assert snapshot() == before
+
+
+def test_blocking_ends_the_blocked_users_session_at_their_next_request(app):
+    admin_client, member_client = app.test_client(), app.test_client()
+    logged_in(admin_client, "admin")
+    member = logged_in(member_client, "moderator")
+    assert member_client.get("/beheer/").status_code == 200
+    url = f"/beheer/gebruikers/{member.id}"
+    response = post_form(admin_client, f"{url}/blokkeren", {}, page=url)
+    assert response.status_code == 302
+    assert "geblokkeerd" in text(admin_client.get(url))
+    response = member_client.get("/beheer/")
+    assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+    assert login(member_client, member.email).status_code != 302  # cannot log in again
+    post_form(admin_client, f"{url}/deblokkeren", {}, page=url)
+    assert login(member_client, member.email).status_code == 302

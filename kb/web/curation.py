@@ -12,7 +12,7 @@ from kb.models import KINDS, ROLES
 from kb.services import curation, synonyms, users
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
-from kb.web.helpers import page_arg, show_errors
+from kb.web.helpers import ActionForm, page_arg, show_errors
 
 bp = Blueprint("curation", __name__, url_prefix="/beheer")
 
@@ -114,10 +114,6 @@ class UserFilterForm(FlaskForm):
     state = SelectField(_l("Status"), validate_choice=False)
 
 
-class ButtonForm(FlaskForm):
-    """A one-click action: only the CSRF token."""
-
-
 # --- helpers ----------------------------------------------------------------------------
 
 def _submitted(form, action) -> bool:
@@ -140,7 +136,7 @@ def _done(message: str, endpoint: str, **values):
 
 def _button(action, message: str, endpoint: str, **values):
     """A one-click action: PRG with a flash; a refusal is flashed as an error."""
-    if not ButtonForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     try:
         action()

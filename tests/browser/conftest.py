@@ -37,11 +37,18 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> N
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """`kb init`, `kb demo` and `kb run` on a temporary instance; yields the base URL."""
+def live_env(tmp_path_factory) -> dict:
+    """The environment of the live server: its own instance folder, SQLite."""
     instance = tmp_path_factory.mktemp("browser-instance")
     env = {**os.environ, "KB_INSTANCE_PATH": str(instance)}
     env.pop("KB_DATABASE_URL", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def live_server(live_env):
+    """`kb init`, `kb demo` and `kb run` on a temporary instance; yields the base URL."""
+    env = live_env
     for command in (["init"], ["demo"]):
         subprocess.run([KB, *command], env=env, check=True, capture_output=True)
     port = free_port()

@@ -1,0 +1,70 @@
+"""A participant shares an example and a moderator publishes it, in a real browser."""
+import re
+import subprocess
+
+from tests.browser.conftest import KB
+from tests.browser.test_reader import serious_violations, snapshot
+
+TITLE = "Geldcafé in de bibliotheek van Katwijk"
+MODERATOR = ("moderator-browser@praktijkbank.example", "moderator-browser-123")
+
+
+def create_moderator(env: dict) -> None:
+    """A moderator account on the live server's instance, through the CLI."""
+    subprocess.run([KB, "users", "create", MODERATOR[0], "--name", "Mo de Moderator",
+                    "--role", "moderator", "--password-stdin"], input=MODERATOR[1],
+                   env=env, check=True, capture_output=True, text=True)
+
+
+def write_example(page) -> None:
+    """Fill in the new example form like a participant would, with a preview first."""
+    page.get_by_role("link", name="Nieuw voorbeeld").click()
+    page.get_by_label("Titel").fill(TITLE)
+    page.get_by_label("Samenvatting").fill("Elke dinsdag een open inloop over geldzaken, "
+                                           "samen met de schuldhulp van de gemeente.")
+    page.get_by_label("Beschrijving").fill("## Aanleiding\n\nMensen met **geldzorgen** "
+                                           "kwamen niet naar het loket.")
+    page.get_by_label("Meedoen").check()
+    page.get_by_label("Armoede en schulden").check()
+    page.get_by_label("Niveau").select_option("micro")
+    page.get_by_label("Setting").select_option("wijk")
+    page.get_by_label("Gemeente").fill("Katwijk")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Voorbeeldweergave").click()
+    preview = page.locator(".preview")
+    assert preview.locator("strong").inner_text() == "geldzorgen"
+    snapshot(page, "contribute-preview")
+    page.get_by_role("button", name="Indienen voor publicatie").click()
+
+
+def test_participant_submits_and_moderator_publishes(live_server, live_env, page):
+    page.goto(live_server + "/registreren")
+    page.get_by_label("Naam").fill("Ilse Bakker")
+    page.get_by_label("Organisatie").fill("Kwadraad")
+    page.get_by_label("E-mailadres").fill("ilse@voorbeeld.nl")
+    page.get_by_label("Wachtwoord").fill("geldcafe-katwijk")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Account aanmaken").click()
+    write_example(page)
+    page.wait_for_url(re.compile("/mijn-voorbeelden"))
+    assert page.locator(".my-example", has_text=TITLE).locator(".status").first.inner_text() \
+        == "ingediend"
+    assert serious_violations(page) == []
+    snapshot(page, "contribute-mine")
+    page.get_by_role("button", name="Uitloggen").click()
+
+    create_moderator(live_env)
+    page.goto(live_server + "/inloggen")
+    page.get_by_label("E-mailadres").fill(MODERATOR[0])
+    page.get_by_label("Wachtwoord").fill(MODERATOR[1])
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("link", name="Moderatie").click()
+    assert serious_violations(page) == []
+    snapshot(page, "moderation-queue")
+    page.get_by_role("link", name=TITLE).click()
+    page.get_by_label("Publiceren").check()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Besluit vastleggen").click()
+
+    page.goto(live_server + "/zoeken?q=geldcafe")
+    assert page.locator(".results").get_by_role("link", name=TITLE).is_visible()

@@ -1,9 +1,10 @@
-"""Accounts: validation and password hashing."""
+"""Accounts: validation, password hashing, registration, logging in and password changes."""
 import pytest
 
-from kb.services.accounts import create_user, find_user
+from kb.services.accounts import authenticate, change_password, create_user, find_user, register
 from kb.services.errors import Forbidden, Invalid
 from kb.services.permissions import SYSTEM
+from kb.services.throttle import TooMany
 from tests import factories
 
 
@@ -41,3 +42,46 @@ def test_only_admins_create_accounts(app):
     with pytest.raises(Forbidden):
         create_user(participant, "b@praktijkbank.example", "Bert", "admin",
                     "lang-genoeg-wachtwoord")
+
+
+def test_register_links_a_known_organisation_and_keeps_another_name(app):
+    known = register("a@voorbeeld.nl", "Anna", "een-lang-wachtwoord", " kwadraad ")
+    other = register("b@voorbeeld.nl", "Bram", "een-lang-wachtwoord", "Buurtkerk De Ark")
+    assert (known.organisation.name, known.organisation_name) == ("Kwadraad", "")
+    assert (other.organisation, other.organisation_label) == (None, "Buurtkerk De Ark")
+    assert known.role == other.role == "participant"
+
+
+def test_authenticate_gives_one_answer_for_unknown_and_wrong(app):
+    account = factories.user()
+    answers = []
+    for email, password in ((account.email, "verkeerd-wachtwoord"),
+                            ("onbekend@voorbeeld.nl", "verkeerd-wachtwoord")):
+        with pytest.raises(Invalid) as exc:
+            authenticate(email, password)
+        answers.append(exc.value.errors)
+    assert answers[0] == answers[1]
+    assert authenticate(account.email.upper(), factories.PASSWORD) == account
+    assert account.last_login_at is not None
+
+
+def test_failed_logins_are_counted_even_though_the_login_fails(app):
+    app.config["ACCOUNT_LIMITS"] = {**app.config["ACCOUNT_LIMITS"], "login": (2, 900)}
+    account = factories.user()
+    for _ in range(2):
+        with pytest.raises(Invalid):
+            authenticate(account.email, "verkeerd-wachtwoord")
+    with pytest.raises(TooMany):
+        authenticate(account.email, factories.PASSWORD)
+
+
+def test_change_password_rotates_the_session_token(app):
+    account = factories.user()
+    token = account.session_token
+    with pytest.raises(Invalid) as exc:
+        change_password(account, "fout", "nieuw-wachtwoord-1")
+    assert "current_password" in exc.value.errors
+    assert account.session_token == token
+    change_password(account, factories.PASSWORD, "nieuw-wachtwoord-1")
+    assert account.session_token != token
+    assert account.check_password("nieuw-wachtwoord-1")

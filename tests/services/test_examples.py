@@ -3,10 +3,12 @@ import pytest
 from sqlalchemy import func, select
 
 from kb.extensions import db
-from kb.models import Decision, Example, IndexEvent, Revision
+from kb.models import STATUSES, Decision, Example, IndexEvent, Revision
 from kb.services.errors import Forbidden, Invalid, NotFound
-from kb.services.examples import create_example, get_example, set_status, update_example
+from kb.services.examples import (TRANSITIONS, create_example, get_example, pending_revision,
+                                  set_status, update_example, withdraw_example)
 from kb.services.permissions import SYSTEM
+from kb.services.throttle import TooMany
 from tests import factories
 from tests.factories import record
 
@@ -108,3 +110,72 @@ def test_archive_keeps_who_and_when(app):
     assert example.archived_at is not None and example.archived_by_id == moderator.id
     set_status(example, "published", moderator)
     assert example.archived_at is None
+
+
+def test_every_transition_of_the_status_flow_is_allowed_and_no_other(app):
+    allowed = {("draft", "submitted"), ("changes_requested", "submitted"),
+               ("rejected", "submitted"), ("submitted", "draft"), ("submitted", "published"),
+               ("submitted", "changes_requested"), ("submitted", "rejected"),
+               ("published", "archived"), ("archived", "published")}
+    assert set(TRANSITIONS) == allowed
+    for start in STATUSES:
+        for target in STATUSES:
+            item = factories.example(start)
+            if (start, target) in allowed:
+                set_status(item, target, SYSTEM, reason="test")
+                db.session.commit()
+                assert item.status == target
+            else:
+                with pytest.raises(Invalid):
+                    set_status(item, target, SYSTEM)
+                db.session.rollback()
+                db.session.refresh(item)
+                assert item.status == start
+
+
+def test_author_withdraws_a_submission_back_to_draft(app):
+    author = factories.user()
+    item = factories.example("submitted", author=author)
+    withdraw_example(author, item.id)
+    assert item.status == "draft"
+    assert item.decisions[-1].action == "withdraw"
+
+
+def test_author_withdraws_a_pending_edit_and_the_published_text_stays(app):
+    author = factories.user()
+    item = factories.example("published", author=author, title="Gepubliceerde titel")
+    update_example(author, item.id, record(title="Voorgestelde titel", ref=item.ref))
+    assert pending_revision(item) is not None
+    withdraw_example(author, item.id)
+    assert pending_revision(item) is None
+    assert (item.status, item.title) == ("published", "Gepubliceerde titel")
+
+
+@pytest.mark.parametrize("status", ["draft", "published", "changes_requested", "archived"])
+def test_nothing_to_withdraw_is_refused(app, status):
+    author = factories.user()
+    item = factories.example(status, author=author)
+    with pytest.raises(Forbidden):
+        withdraw_example(author, item.id)
+    assert item.status == status
+
+
+def test_submissions_per_account_are_limited(app):
+    app.config["ACCOUNT_LIMITS"] = {**app.config["ACCOUNT_LIMITS"], "submit": (2, 3600)}
+    author = factories.user()
+    for n in range(2):
+        create_example(author, record(), submit=True)
+    with pytest.raises(TooMany):
+        create_example(author, record(), submit=True)
+    assert create_example(author, record()).status == "draft"  # drafts are not limited
+    assert db.session.scalar(select(func.count(Example.id))) == 3
+
+
+def test_contact_opt_in_is_kept_and_changed_without_review(app):
+    author = factories.user()
+    item = create_example(author, record(), submit=True, contact_opt_in=True)
+    assert item.contact_opt_in
+    set_status(item, "published", SYSTEM)
+    db.session.commit()
+    update_example(author, item.id, record(ref=item.ref), contact_opt_in=False)
+    assert item.contact_opt_in is False

@@ -1,20 +1,213 @@
 """Moderation: the queue, decisions, featuring, archiving, history and reports."""
-from flask import Blueprint, render_template
-from flask_login import current_user, login_required
+from types import SimpleNamespace
 
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from werkzeug.routing import BuildError
+from wtforms import HiddenField, StringField, TextAreaField
+
+from kb.services import moderation
 from kb.services import permissions as perm
+from kb.services.errors import Invalid
+from kb.services.examples import get_example
+from kb.web.helpers import safe_next, show_errors
 
 bp = Blueprint("moderation", __name__)
+
+# Routes on this blueprint that any logged-in member may use (the service checks the rest).
+MEMBER_ENDPOINTS = {"moderation.report"}
+
+
+ROWS = {"rows": 3}
+# The decision's radio buttons; drawn by hand since WTForms is changing how choices are given.
+DECISION_CHOICES = [("publish", _l("Publiceren")), ("changes", _l("Aanpassingen vragen")),
+                    ("reject", _l("Afwijzen"))]
+
+
+class DecisionForm(FlaskForm):
+    """Publish, ask for changes or reject, with a reason for the author."""
+
+    decision = StringField(_l("Besluit"))  # radio buttons, drawn from DECISION_CHOICES
+    reason = TextAreaField(_l("Reden voor de auteur"), id="decision-reason", render_kw=ROWS,
+                           description=_l("Verplicht bij aanpassingen vragen en afwijzen. "
+                                          "De auteur ziet deze reden."))
+
+
+class ArchiveForm(FlaskForm):
+    """Archive or restore, with an optional note for the history."""
+
+    reason = TextAreaField(_l("Toelichting (optioneel)"), id="archive-reason", render_kw=ROWS)
+
+
+class FeatureForm(FlaskForm):
+    """Feature ("1") or stop featuring ("0")."""
+
+    featured = HiddenField()
+
+
+class ReportForm(FlaskForm):
+    """A member's flag on an example."""
+
+    reason = TextAreaField(_l("Wat klopt er niet aan dit voorbeeld?"), id="report-reason",
+                           render_kw=ROWS,
+                           description=_l("Minstens 3 tekens. Alleen moderatoren lezen dit."))
+
+
+class HandleReportForm(FlaskForm):
+    """Resolve or dismiss a report; `action` comes from the button pressed."""
+
+    action = StringField()
+    note = TextAreaField(_l("Notitie (optioneel)"))
 
 
 @bp.before_request
 @login_required
 def _guard():
-    """Every page here is for moderators."""
+    """Every page here is for moderators, except reporting, which any member may do."""
+    if request.endpoint in MEMBER_ENDPOINTS:
+        return
     perm.require(perm.can_moderate_example(current_user))
+
+
+@bp.app_template_global()
+def moderation_forms() -> SimpleNamespace:
+    """Empty forms for the moderation controls (never filled from another form's POST)."""
+    return SimpleNamespace(report=ReportForm(formdata=None), archive=ArchiveForm(formdata=None))
+
+
+@bp.app_template_global()
+def edit_example_url(example) -> str:
+    """Where the edit form of an example lives (built by the contribute blueprint)."""
+    try:
+        return url_for("contribute.edit", example_id=example.id)
+    except BuildError:  # the edit form is not registered (yet): the contract's path
+        return f"/voorbeelden/{example.id}/bewerken"
+
+
+bp.add_app_template_global(moderation.pending_revision, "pending_revision")
+bp.add_app_template_filter(moderation.history_entries, "history_entries")
+
+
+def _back(default: str) -> str:
+    """The local page the form came from (its `next` field), else the default."""
+    target = request.form.get("next")
+    return safe_next(target) if target else default
+
+
+def _item_url(example_id: int) -> str:
+    """The moderation page of one example."""
+    return url_for(".item", example_id=example_id)
 
 
 @bp.get("/moderatie")
 def queue():
-    """The moderation queue (placeholder until the queue is built)."""
-    return render_template("moderation/queue.html")
+    """The moderation queue: new submissions, pending edits and open reports."""
+    return render_template("moderation/queue.html", queue=moderation.queue(current_user))
+
+
+def _render_item(example_id: int, form: DecisionForm, status: int = 200):
+    """One example with its pending edit, the decision form, open reports and history."""
+    example = get_example(current_user, example_id)
+    diff = moderation.pending_diff(example)
+    return render_template(
+        "moderation/item.html", example=example, diff=diff, form=form,
+        decision_choices=DECISION_CHOICES,
+        decidable=example.status == "submitted" or diff is not None,
+        reports=moderation.open_reports(current_user, example)), status
+
+
+@bp.get("/moderatie/voorbeelden/<int:example_id>")
+def item(example_id: int):
+    """One example to moderate."""
+    return _render_item(example_id, DecisionForm())
+
+
+DECIDED = {  # decision -> flash message
+    "publish": _l("Gepubliceerd."),
+    "changes": _l("Aanpassingen gevraagd; de auteur ziet je reden."),
+    "reject": _l("Afgewezen; de auteur ziet je reden."),
+}
+
+
+@bp.post("/moderatie/<int:example_id>")
+def decide(example_id: int):
+    """Decide on a submission or a pending edit; the form comes back with errors if refused."""
+    form = DecisionForm()
+    try:
+        moderation.decide(current_user, example_id, form.decision.data, form.reason.data)
+    except Invalid as exc:
+        show_errors(form, exc)
+        return _render_item(example_id, form, 400)
+    flash(str(DECIDED[form.decision.data]), "success")
+    return redirect(_back(url_for(".queue")))
+
+
+@bp.post("/moderatie/<int:example_id>/uitlichten")
+def feature(example_id: int):
+    """Feature an example on the home page, or stop featuring it."""
+    featured = FeatureForm().featured.data == "1"
+    _attempt(moderation.set_featured, example_id, featured,
+             done=_("Uitgelicht op de startpagina.") if featured
+             else _("Niet meer uitgelicht."))
+    return redirect(_back(_item_url(example_id)))
+
+
+@bp.post("/moderatie/<int:example_id>/archiveren")
+def archive(example_id: int):
+    """Archive a published example: out of sight, kept with who and when."""
+    _attempt(moderation.archive, example_id, ArchiveForm().reason.data,
+             done=_("Gearchiveerd; het voorbeeld is niet meer te zien of te vinden."))
+    return redirect(_back(_item_url(example_id)))
+
+
+@bp.post("/moderatie/<int:example_id>/herstellen")
+def restore(example_id: int):
+    """Publish an archived example again."""
+    _attempt(moderation.restore, example_id, ArchiveForm().reason.data,
+             done=_("Hersteld; het voorbeeld is weer gepubliceerd."))
+    return redirect(_back(_item_url(example_id)))
+
+
+@bp.post("/moderatie/meldingen/<int:report_id>")
+def handle_report(report_id: int):
+    """Resolve or dismiss a report, with an optional note."""
+    form = HandleReportForm()
+    actions = {"resolve": (moderation.resolve_report, _("Melding afgehandeld.")),
+               "dismiss": (moderation.dismiss_report, _("Melding terzijde gelegd."))}
+    if form.action.data not in actions:
+        flash(_("Kies afhandelen of terzijde leggen."), "error")
+    else:
+        service, done = actions[form.action.data]
+        _attempt(service, report_id, form.note.data, done=done)
+    return redirect(_back(url_for(".queue")))
+
+
+def _attempt(service, *args, done: str) -> bool:
+    """Run a moderation service; flash what happened, or why it was refused."""
+    try:
+        service(current_user, *args)
+    except Invalid as exc:
+        flash(" ".join(exc.errors.values()), "error")
+        return False
+    flash(done, "success")
+    return True
+
+
+@bp.route("/voorbeelden/<int:example_id>/melden", methods=["GET", "POST"])
+def report(example_id: int):
+    """Any member flags an example for the moderators."""
+    example = get_example(current_user, example_id)
+    perm.require(perm.can_report_example(current_user, example))
+    form = ReportForm()
+    if request.method == "POST":
+        try:
+            moderation.report_example(current_user, example_id, form.reason.data)
+        except Invalid as exc:
+            show_errors(form, exc)
+            return render_template("moderation/report.html", example=example, form=form), 400
+        flash(_("Bedankt voor je melding. Een moderator kijkt ernaar."), "success")
+        return redirect(url_for("public.example", example_id=example.id, slug=example.slug))
+    return render_template("moderation/report.html", example=example, form=form)

@@ -258,9 +258,7 @@ def test_off_site_next_is_ignored(moderator_client):
     example = factories.example("published")
     response = post_form(moderator_client, f"/moderatie/{example.id}/archiveren",
                          {"next": "https://elders.example/"})
-    assert response.location.endswith(f"/moderatie/voorbeelden/{example.id}") \
-        or response.location.endswith("/")
-    assert "elders" not in response.location
+    assert response.status_code == 302 and response.location == "/"  # home, not off site
 
 
 # -- reports --------------------------------------------------------------------------------------

@@ -211,3 +211,13 @@ def test_blocked_account_cannot_post(client):
     response = client.get("/voorbeelden/nieuw")
     assert response.status_code == 302
     assert example_count() == 0
+
+
+def test_author_finds_the_edit_link_on_their_example_and_others_do_not(client):
+    account = logged_in(client)
+    own = factories.example("published", author=account)
+    other = factories.example("published", author=factories.user())
+    assert f'href="/voorbeelden/{own.id}/bewerken"' in client.get(
+        f"/voorbeelden/{own.id}", follow_redirects=True).get_data(as_text=True)
+    assert f'href="/voorbeelden/{other.id}/bewerken"' not in client.get(
+        f"/voorbeelden/{other.id}", follow_redirects=True).get_data(as_text=True)

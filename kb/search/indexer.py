@@ -31,7 +31,7 @@ BATCH = 500
 PARALLEL_FROM = 5000  # examples
 # Memory for each writer's posting pool in a rebuild. Measured: 10k examples 32 s at
 # 256 MB, 21 s at 1024 MB (no spilling); 100k examples 332 s at 256 MB, 347 s at 1024 MB.
-BULK_LIMIT_MB = 256
+BULK_LIMIT_MB = 512
 
 
 @dataclass

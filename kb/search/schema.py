@@ -10,7 +10,7 @@ FACETS = ("dimension", "theme", "organisation_type", "level", "setting", "target
 TEXT_FIELDS = ("title", "summary", "body", "extra")
 META_ID = "__meta__"
 # Raise when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def build_schema() -> Schema:
@@ -26,7 +26,8 @@ def build_schema() -> Schema:
         # (each field multiplies the matchers a query needs).
         "body": TEXT(analyzer=text, stored=True, chars=True),
         "extra": TEXT(analyzer=text),  # organisation, place, workshop, taxonomy labels
-        "spell": TEXT(analyzer=spelling_analyzer(), spelling=True),
+        # Only the words matter for suggestions: no positions (a third of all postings).
+        "spell": TEXT(analyzer=spelling_analyzer(), spelling=True, phrase=False),
         "published": NUMERIC(sortable=True, stored=True, bits=64),
         "title_sort": ID(sortable=True),
         "state": STORED,  # on the meta document: last applied event and open gaps

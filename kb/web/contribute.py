@@ -163,7 +163,9 @@ def edit(example_id: int):
         return _render(form, example, status=400 if form.errors else 200)
     submit = request.form.get("action") == "submit"
     try:
-        service.update_example(current_user, example.id, form_record(form), submit=submit,
+        # The form has no ref field: the example keeps its own.
+        service.update_example(current_user, example.id,
+                               {**form_record(form), "ref": example.ref}, submit=submit,
                                contact_opt_in=form.contact_opt_in.data)
     except Invalid as exc:
         show_errors(form, exc)

@@ -144,8 +144,9 @@ def test_edit_of_published_waits_for_review_and_old_text_stays(client):
     post_form(client, url, form_data(title="Herschreven kop over de voedselbank"), page=url)
     db.session.refresh(item)
     assert item.title == "Oorspronkelijke kop"
-    assert db.session.scalar(select(Revision.data).where(Revision.state == "pending"))[
-        "title"] == "Herschreven kop over de voedselbank"
+    pending = db.session.scalar(select(Revision.data).where(Revision.state == "pending"))
+    assert pending["title"] == "Herschreven kop over de voedselbank"
+    assert pending["ref"] == item.ref  # the diff for the moderator shows only what changed
     assert "Oorspronkelijke kop" in client.get(f"/voorbeelden/{item.id}",
                                                follow_redirects=True).get_data(as_text=True)
     assert found("voedselbank") == [] and found("oorspronkelijke") == [item.id]

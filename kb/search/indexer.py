@@ -7,6 +7,7 @@ and the ids below it not yet seen (PostgreSQL commits sequence numbers out of or
 import fcntl
 import gc
 import logging
+import multiprocessing
 import os
 import shutil
 import time
@@ -14,10 +15,13 @@ import uuid
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
+from whoosh.writing import SegmentWriter
 
 from kb.extensions import db
 from kb.models import Example, IndexEvent
@@ -28,10 +32,14 @@ log = logging.getLogger(__name__)
 GAP_TTL = 3600  # seconds an unseen event id is waited for before it counts as rolled back
 LOCK_TIMEOUT = 10.0  # seconds to wait for Whoosh's writer lock
 BATCH = 500
-PARALLEL_FROM = 5000  # examples
-# Memory for each writer's posting pool in a rebuild. Measured: 10k examples 32 s at
-# 256 MB, 21 s at 1024 MB (no spilling); 100k examples 332 s at 256 MB, 347 s at 1024 MB.
-BULK_LIMIT_MB = 512
+PARALLEL_FROM = 5000  # examples: larger rebuilds index in worker processes
+# A rebuild writes segments of at most this many examples, each in one go: the posting
+# pool of a segment this size fits in BULK_LIMIT_MB, so Whoosh never spills and merges
+# runs on disk. Measured at 100k: one large segment per process (Whoosh's MpWriter) 434 s,
+# segments of 10k built by worker processes that also read the database 274 s.
+SEGMENT_DOCS = 10_000
+BULK_LIMIT_MB = 1024
+_worker_app = None  # the app of a rebuild's worker process
 
 
 @dataclass
@@ -150,15 +158,54 @@ def published_ids() -> list[int]:
                                    .order_by(Example.id)))
 
 
-def _bulk_writer_options(count: int) -> dict:
-    """Large rebuilds analyse in two processes (measured: about twice as fast); small
-    ones stay in this process, where forking would cost more than it saves. Segments are
-    written as separate files: whoosh3 copies a compound file's parts into memory on
-    every open, which made opening a new searcher after a change cost ~90 ms at 10k."""
-    options = {"limitmb": BULK_LIMIT_MB, "compound": False}
-    if count >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        options.update(procs=2, multisegment=True)
-    return options
+def _worker_start(settings: dict) -> None:
+    """In a fresh worker process: an app of its own, with its own database connections."""
+    global _worker_app
+    from kb import create_app
+    _worker_app = create_app(settings)
+
+
+def _build_segment(folder: str, ids: list[int]) -> tuple:
+    """In a worker: index these examples as one new segment of the index in folder."""
+    with _worker_app.app_context():
+        ix = whoosh_index.open_dir(folder)
+        # As Whoosh's own MpWriter does: a segment writer that does not take the lock
+        # (the parent owns the unpublished folder), finished into a segment that the
+        # parent lists in the table of contents.
+        writer = SegmentWriter(ix, _lk=False, limitmb=BULK_LIMIT_MB, compound=False)
+        _add_documents(writer, ids)
+        segment = writer._finalize_segment()
+        db.session.remove()
+        return segment, len(ids)
+
+
+def _add_documents(writer, ids: list[int], progress=None) -> None:
+    """Add the documents of these published examples, a batch at a time."""
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        for example in _published(chunk).values():
+            writer.add_document(**document_for(example))
+        db.session.expire_all()  # keep memory flat on large collections
+        if progress:
+            progress(len(chunk))
+
+
+def _parallel_segments(folder: str, ids: list[int], progress=None) -> list:
+    """Index the examples in worker processes, one segment per slice of ids."""
+    procs = min(os.cpu_count() or 1, 4)
+    size = max(1, min(SEGMENT_DOCS, -(-len(ids) // procs)))
+    slices = [ids[start:start + size] for start in range(0, len(ids), size)]
+    settings = {"INSTANCE_PATH": current_app.instance_path, "SECRET_KEY": "indexer",
+                "DATABASE_URL": current_app.config["SQLALCHEMY_DATABASE_URI"]}
+    # spawn, not fork: a forked child would share the parent's database connections.
+    context = multiprocessing.get_context("spawn")
+    segments = []
+    with context.Pool(procs, initializer=_worker_start, initargs=(settings,)) as pool:
+        for segment, count in pool.imap_unordered(partial(_build_segment, folder), slices):
+            segments.append(segment)
+            if progress:
+                progress(count)
+    return segments
 
 
 @contextmanager
@@ -180,16 +227,14 @@ def rebuild(link: str, progress=None) -> int:
         folder = f"{link}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
         os.makedirs(folder)
         ix = whoosh_index.create_in(folder, build_schema())
-        writer = ix.writer(**_bulk_writer_options(len(ids)))
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start:start + BATCH]
-            for example in _published(chunk).values():
-                writer.add_document(**document_for(example))
-            db.session.expire_all()  # keep memory flat on large collections
-            if progress:
-                progress(len(chunk))
+        segments = []
+        if len(ids) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            segments = _parallel_segments(folder, ids, progress)
+        writer = ix.writer(limitmb=BULK_LIMIT_MB, compound=False)
+        if not segments:
+            _add_documents(writer, ids, progress)
         write_state(writer, state)
-        writer.commit()
+        writer.commit(mergetype=lambda _writer, existing: existing + segments)
         ix.close()
         _swap_link(link, folder)
         return len(ids)

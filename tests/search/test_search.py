@@ -335,3 +335,22 @@ def test_snippet_fragments_are_joined_by_one_ellipsis(client):
     factories.example(title="Lange tekst", body=f"mantelzorg {words} mantelzorg {words}")
     snippet = api(client, "q=mantelzorg")["results"][0]["snippet"]
     assert snippet.count("<mark>") == 2 and "… …" not in snippet
+
+
+def test_large_rebuild_writes_segments_in_worker_processes(runner, client, monkeypatch):
+    """The path of a large rebuild (worker processes, one segment per slice), made small."""
+    from kb.search import indexer
+    monkeypatch.setattr(indexer, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(indexer, "SEGMENT_DOCS", 3)
+    words = ["appel", "boom", "citroen", "dadel", "eik", "framboos", "gerst"]
+    for word in words:
+        factories.example(title=f"Segmenttoets {word}", themes=["mantelzorg"],
+                          target_groups=[], impact="", body="Tekst.")
+    factories.example("draft", title="Segmenttoets concept", themes=["mantelzorg"])
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(args=["index-check"]).exit_code == 0
+    searcher, _ = get_store().current()
+    assert len(searcher.reader().leaf_readers()) >= 3  # 7 examples in slices of 3, + meta
+    assert sorted(titles(client, "q=segmenttoets")) == [f"Segmenttoets {w}" for w in words]
+    assert titles(client, "q=framboos") == ["Segmenttoets framboos"]

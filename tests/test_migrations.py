@@ -2,9 +2,11 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from kb.extensions import db
+from kb.models import Decision
+from tests import factories
 
 
 def schema_drift() -> list:
@@ -25,3 +27,18 @@ def test_downgrade_to_empty_and_upgrade_again(app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert schema_drift() == []
+
+
+def test_0004_turns_marked_reasons_into_decisions_on_edits(app):
+    example_id = factories.example("published").id
+    db.session.remove()
+    downgrade(revision="0003")
+    with db.engine.begin() as connection:
+        for reason in ("Bewerking: Graag de bron noemen.", "Bewerking", "Gewoon een reden"):
+            connection.execute(text("INSERT INTO decision (example_id, action, reason, "
+                                    "created_at) VALUES (:e, 'reject', :r, :t)"),
+                               {"e": example_id, "r": reason, "t": "2026-01-01 00:00:00"})
+    upgrade()
+    rows = db.session.query(Decision.reason, Decision.on_edit).filter(
+        Decision.action == "reject").order_by(Decision.id).all()
+    assert rows == [("Graag de bron noemen.", True), ("", True), ("Gewoon een reden", False)]

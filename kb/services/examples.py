@@ -178,7 +178,7 @@ def withdraw_example(actor, example_id: int) -> Example:
     elif revision is not None:
         revision.state = "discarded"
         db.session.add(Decision(example=example, actor_id=getattr(actor, "id", None),
-                                action="withdraw", reason=""))
+                                action="withdraw", reason="", on_edit=True))
     else:
         raise Invalid({"status": _("er is niets om in te trekken")})
     return example

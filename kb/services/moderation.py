@@ -23,9 +23,6 @@ MAX_REASON = 2000
 MIN_REPORT = 3
 QUEUE_LIMIT = 100
 DIFF_CONTEXT = 2  # unchanged lines shown around a change
-# Decisions on an edit of a published example start with this. It is stored, not translated,
-# so the author's history reads the same whatever language the moderator used.
-EDIT_MARK = "Bewerking"
 FIELD_LABELS = {  # record field -> Dutch label for the diff
     "ref": lazy_gettext("Kenmerk"),
     "title": lazy_gettext("Titel"),
@@ -74,15 +71,6 @@ class Queue:
     edits: list[PendingEdit] = field(default_factory=list)
     reports: list[Report] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass
-class HistoryEntry:
-    """One decision as people read it: was it about an edit, and the reason without the mark."""
-
-    decision: Decision
-    on_edit: bool
-    reason: str
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -180,20 +168,12 @@ def pending_diff(example: Example) -> list[FieldDiff] | None:
     return diff_records(to_record(example), revision.data)
 
 
-def _entry(decision: Decision) -> HistoryEntry:
-    """Split the edit mark off a decision's stored reason."""
-    reason = decision.reason or ""
-    if reason == EDIT_MARK or reason.startswith(EDIT_MARK + ": "):
-        return HistoryEntry(decision, True, reason[len(EDIT_MARK) + 2:])
-    return HistoryEntry(decision, False, reason)
+def history_entries(decisions) -> list[Decision]:
+    """Decisions, newest first."""
+    return sorted(decisions, key=lambda d: d.id, reverse=True)
 
 
-def history_entries(decisions) -> list[HistoryEntry]:
-    """Decisions as history entries, newest first."""
-    return [_entry(d) for d in sorted(decisions, key=lambda d: d.id, reverse=True)]
-
-
-def history(actor, example_id: int) -> list[HistoryEntry]:
+def history(actor, example_id: int) -> list[Decision]:
     """Who decided what, when and why on an example: for moderators and its author."""
     example = get_example(actor, example_id)
     perm.require(perm.can_view_history(actor, example))
@@ -224,11 +204,6 @@ def _clean_reason(decision: str, reason: str | None) -> str:
     return reason
 
 
-def _edit_reason(reason: str) -> str:
-    """The stored reason of a decision on an edit: the mark, then the moderator's words."""
-    return f"{EDIT_MARK}: {reason}" if reason else EDIT_MARK
-
-
 def _publish_edit(example: Example, revision: Revision, actor, reason: str) -> None:
     """Make the pending edit the published text (re-validated: the taxonomy may have moved)."""
     try:
@@ -243,7 +218,7 @@ def _publish_edit(example: Example, revision: Revision, actor, reason: str) -> N
     apply_record(example, clean)
     revision.state = "applied"
     db.session.add(Decision(example=example, actor_id=actor.id, action="publish",
-                            reason=_edit_reason(reason)))
+                            reason=reason, on_edit=True))
     record_index_event(example.id)
 
 
@@ -255,7 +230,7 @@ def _decide_edit(example: Example, revision: Revision, actor, decision: str,
         return
     revision.state = "discarded"
     db.session.add(Decision(example=example, actor_id=actor.id, action=decision,
-                            reason=_edit_reason(reason)))
+                            reason=reason, on_edit=True))
 
 
 @unit_of_work

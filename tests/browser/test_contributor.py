@@ -68,3 +68,23 @@ def test_participant_submits_and_moderator_publishes(live_server, live_env, page
 
     page.goto(live_server + "/zoeken?q=geldcafe")
     assert page.locator(".results").get_by_role("link", name=TITLE).is_visible()
+
+
+ADMIN = ("admin-browser@praktijkbank.example", "admin-browser-1234")
+
+
+def test_account_moderation_and_curation_pages_are_accessible(live_server, live_env, page):
+    subprocess.run([KB, "users", "create", ADMIN[0], "--name", "Ada Beheer", "--role", "admin",
+                    "--password-stdin"], input=ADMIN[1], env=live_env, check=True,
+                   capture_output=True, text=True)
+    page.goto(live_server + "/inloggen")
+    assert serious_violations(page) == []
+    page.get_by_label("E-mailadres").fill(ADMIN[0])
+    page.get_by_label("Wachtwoord").fill(ADMIN[1])
+    page.get_by_role("button", name="Inloggen").click()
+    for path in ("/account", "/mijn-voorbeelden", "/voorbeelden/nieuw", "/moderatie",
+                 "/beheer/", "/beheer/taxonomie", "/beheer/organisaties", "/beheer/synoniemen",
+                 "/beheer/gebruikers", "/wachtwoord-vergeten"):
+        page.goto(live_server + path)
+        assert page.locator("h1").count() == 1, path
+        assert serious_violations(page) == [], path

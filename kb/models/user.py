@@ -38,6 +38,10 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of the password and rotate the session token."""
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """A new session token: every session and remember cookie issued before is void."""
         self.session_token = secrets.token_hex(16)
 
     def check_password(self, password: str) -> bool:

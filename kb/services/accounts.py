@@ -47,12 +47,18 @@ def check_password_rules(password: str) -> None:
                                      min=MIN_PASSWORD, max=MAX_PASSWORD)})
 
 
-def _validated_account(email: str, name: str, role: str, password: str) -> tuple[str, str]:
-    """Check the fields of a new account; return the normalised email and name."""
-    email = normalise_email(email)
+def _clean_name(name: str | None) -> str:
+    """A person's name: 2 to 120 characters."""
     name = (name or "").strip()
     if not 2 <= len(name) <= 120:
         raise Invalid({"name": _("moet 2 tot 120 tekens lang zijn")})
+    return name
+
+
+def _validated_account(email: str, name: str, role: str, password: str) -> tuple[str, str]:
+    """Check the fields of a new account; return the normalised email and name."""
+    email = normalise_email(email)
+    name = _clean_name(name)
     if role not in ROLES:
         raise Invalid({"role": _("kies uit: %(roles)s", roles=", ".join(ROLES))})
     check_password_rules(password)
@@ -142,10 +148,7 @@ def authenticate(email: str, password: str) -> User:
 @unit_of_work
 def update_profile(actor: User, name: str, organisation: str) -> User:
     """Change one's own name and organisation."""
-    name = (name or "").strip()
-    if not 2 <= len(name) <= 120:
-        raise Invalid({"name": _("moet 2 tot 120 tekens lang zijn")})
-    actor.name = name
+    actor.name = _clean_name(name)
     _organisation_fields(actor, organisation)
     return actor
 
@@ -163,7 +166,7 @@ def change_password(actor: User, current: str, new: str) -> User:
 @unit_of_work
 def log_out_everywhere(actor: User) -> User:
     """End every session of the account, on every device."""
-    actor.session_token = secrets.token_hex(16)
+    actor.end_sessions()
     return actor
 
 

@@ -90,7 +90,7 @@ def set_status(example: Example, status: str, actor, reason: str = "") -> None:
         record_index_event(example.id)
 
 
-def _check_ref_free(ref: str | None, example_id: int | None) -> None:
+def check_ref_free(ref: str | None, example_id: int | None) -> None:
     """Refuse a ref that another example already has."""
     if ref is None:
         return
@@ -113,7 +113,7 @@ def create_example(actor, data: dict, *, submit: bool = False,
     """Write a new example as a draft of the actor, optionally submitting it at once."""
     perm.require(perm.can_create_example(actor))
     clean = validate_record(data, terms_by_kind())
-    _check_ref_free(clean.ref, None)
+    check_ref_free(clean.ref, None)
     if submit:
         _count_submission(actor)
     example = Example(status="draft", author_id=getattr(actor, "id", None),
@@ -146,7 +146,7 @@ def update_example(actor, example_id: int, data: dict, *, submit: bool = False,
     example = get_example(actor, example_id)
     perm.require(perm.can_edit_example(actor, example))
     clean = validate_record(data, terms_by_kind())
-    _check_ref_free(clean.ref, example.id)
+    check_ref_free(clean.ref, example.id)
     if contact_opt_in is not None:  # how to be reached is not content under review
         example.contact_opt_in = contact_opt_in
     if example.status == "published" and not perm.can_moderate_example(actor, example):

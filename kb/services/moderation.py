@@ -11,7 +11,7 @@ from kb.models import Decision, Example, Report, Revision
 from kb.services import permissions as perm
 from kb.services.base import record_index_event, unit_of_work
 from kb.services.errors import Invalid, NotFound
-from kb.services.examples import apply_record, get_example, set_status
+from kb.services.examples import apply_record, check_ref_free, get_example, set_status
 from kb.services.examples import pending_revision as awaiting_review
 from kb.services.records import FIELDS, MULTI_TERMS, SINGLE_TERMS, to_record, validate_record
 from kb.services.taxonomy import terms_by_kind
@@ -212,8 +212,9 @@ def _publish_edit(example: Example, revision: Revision, actor, reason: str) -> N
         problems = "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
         raise Invalid({"decision": _("De bewerking is niet meer geldig (%(problems)s). "
                                      "Vraag de auteur om aanpassingen.", problems=problems)})
-    if clean.ref and db.session.scalar(select(Example.id).where(
-            Example.ref == clean.ref, Example.id != example.id)) is not None:
+    try:
+        check_ref_free(clean.ref, example.id)
+    except Invalid:
         raise Invalid({"decision": _("Het kenmerk van de bewerking is al in gebruik.")})
     apply_record(example, clean)
     revision.state = "applied"

@@ -1,6 +1,4 @@
 """User management by admins: find accounts, change roles, block and unblock."""
-import secrets
-
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
@@ -89,8 +87,7 @@ def block_user(actor, user_id: int) -> User:
     _refuse_self(actor, user, "active")
     _refuse_last_admin(user, "active")
     user.active = False
-    # Sessions carry the token; a new one makes every existing session invalid.
-    user.session_token = secrets.token_hex(16)
+    user.end_sessions()
     return user
 
 

@@ -15,6 +15,7 @@ from kb.services import permissions as perm
 from kb.services.errors import Invalid
 from kb.services.records import to_record
 from kb.services.taxonomy import terms_of_kind
+from kb.util import utcnow
 from kb.web.helpers import ActionForm, show_errors
 
 bp = Blueprint("contribute", __name__)
@@ -121,7 +122,6 @@ def _limit():
 
 def _own_defaults() -> dict:
     """A new example starts with the author's organisation and this year."""
-    from kb.util import utcnow
     known = current_user.organisation
     return {"organisation": current_user.organisation_label, "year": utcnow().year,
             "organisation_type": known.type.slug if known else ""}

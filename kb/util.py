@@ -17,3 +17,25 @@ def slugify(text: str, max_length: int = 80) -> str:
         cut = slug[:max_length + 1]
         slug = cut[:cut.rfind("-")] if "-" in cut else slug[:max_length]
     return slug.strip("-") or "item"
+
+
+MAX_ID = 2**31 - 1  # the largest id a database key holds (PostgreSQL integer)
+ASCII_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def parse_int(text, low: int = 0, high: int = MAX_ID) -> int | None:
+    """A whole number written in ASCII digits within [low, high], else None.
+
+    str.isdigit() accepts digits such as '²' that int() refuses, and ids beyond the
+    database's integer range fail inside the database: both are refused here.
+    """
+    text = text.strip() if isinstance(text, str) else str(text if text is not None else "")
+    if not ASCII_NUMBER.fullmatch(text):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def parse_id(text) -> int | None:
+    """A database id (1 to MAX_ID) from text, else None."""
+    return parse_int(text, 1, MAX_ID)

@@ -9,6 +9,8 @@ from kb.services import search as search_service
 from kb.services.errors import Invalid, NotFound
 from kb.services.examples import get_example
 from kb.services.records import to_record
+from kb.web.freshness import own_examples
+from kb.web.helpers import search_limit
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # read-only GET endpoints
@@ -31,6 +33,7 @@ def _error(status: int, message: str, fields: dict | None = None):
 
 
 @bp.get("/search")
+@search_limit()
 def search():
     """Search published examples (parameters and answer as in DESIGN.md)."""
     try:
@@ -38,7 +41,7 @@ def search():
     except Invalid as exc:
         return _error(400, _("Ongeldige parameters"), exc.errors)
     # The API answers the query as typed; the suggestion tells clients what to try.
-    page = search_service.search(search_request, correct=False)
+    page = search_service.search(search_request, correct=False, own_examples=own_examples())
     return jsonify(search_service.as_api(page))
 
 

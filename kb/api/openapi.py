@@ -1,5 +1,13 @@
-"""The OpenAPI 3 description of the read API."""
+"""The OpenAPI 3 description of the read API, with the taxonomy's current values: what
+it accepts is exactly what it says."""
+from sqlalchemy import select
+
+from kb.extensions import db
+from kb.models import Term
 from kb.search.schema import FACETS
+from kb.util import MAX_ID
+from kb.services.search import MAX_FREE_VALUE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, SORTS, \
+    TERM_FACETS
 
 FILTER_HELP = {
     "dimension": "Positive Health dimension slug",
@@ -14,15 +22,33 @@ FILTER_HELP = {
 }
 
 STRING_LIST = {"type": "array", "items": {"type": "string"}}
-ERROR = {"description": "Bad parameters or unknown id",
-         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+# Text without control characters (tab, line feed and carriage return are allowed).
+PLAIN_TEXT = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
+JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+ERROR = {"description": "Bad parameters or unknown id", "content": JSON_ERROR}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait",
+                               "schema": {"type": "integer", "minimum": 1}}}
+TOO_MANY = {"description": "Too many searches from this address; wait as Retry-After says",
+            "headers": RETRY_AFTER, "content": JSON_ERROR}
+BUSY = {"description": "The database is briefly too busy; try again after Retry-After",
+        "headers": RETRY_AFTER, "content": JSON_ERROR}
+
+
+def _value_schema(name: str) -> dict:
+    """What one value of a filter may be."""
+    if name in TERM_FACETS:
+        slugs = sorted(db.session.scalars(select(Term.slug).where(Term.kind == name)))
+        return {"type": "string", "enum": slugs}
+    if name == "year":
+        return {"type": "string", "pattern": "^(19|20)[0-9]{2}$"}
+    return {"type": "string", "maxLength": MAX_FREE_VALUE, "pattern": PLAIN_TEXT}
 
 
 def _filter_parameters() -> list[dict]:
     """The repeatable filters: values OR-ed within a filter, AND-ed across filters."""
     return [{"name": name, "in": "query", "required": False, "explode": True,
              "description": f"{FILTER_HELP[name]}; repeat to OR values",
-             "schema": STRING_LIST} for name in FACETS]
+             "schema": {"type": "array", "items": _value_schema(name)}} for name in FACETS]
 
 
 def _schemas() -> dict:
@@ -47,6 +73,11 @@ def _schemas() -> dict:
             "page": {"type": "integer"}, "per_page": {"type": "integer"},
             "pages": {"type": "integer"},
             "suggestion": {"type": "string", "nullable": True},
+            "index": {"type": "string", "enum": ["current", "catching_up", "rebuilding"],
+                      "description": "catching_up: the newest changes may not show yet; "
+                                     "rebuilding: no index yet, results come from the "
+                                     "database (every word literally, newest first, no "
+                                     "facet counts)"},
             "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
             "facets": {"type": "object", "properties": {
                 name: {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}}
@@ -66,22 +97,22 @@ def _schemas() -> dict:
 def _search_operation() -> dict:
     """GET /api/v1/search."""
     parameters = [
-        {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 1000},
+        {"name": "q", "in": "query",
+         "schema": {"type": "string", "maxLength": MAX_QUERY, "pattern": PLAIN_TEXT},
          "description": 'free text; "phrase" and -exclude work; empty lists everything'},
         *_filter_parameters(),
-        {"name": "sort", "in": "query",
-         "schema": {"type": "string", "enum": ["relevance", "newest", "title"]}},
+        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
         {"name": "page", "in": "query",
-         "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
         {"name": "per_page", "in": "query",
-         "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
     ]
     return {"get": {"summary": "Search published practice examples", "operationId": "search",
                     "parameters": parameters, "responses": {
                         "200": {"description": "Results, facets and a spelling suggestion",
                                 "content": {"application/json": {"schema": {
                                     "$ref": "#/components/schemas/SearchAnswer"}}}},
-                        "400": ERROR}}}
+                        "400": ERROR, "429": TOO_MANY, "503": BUSY}}}
 
 
 def openapi_document() -> dict:
@@ -97,10 +128,11 @@ def openapi_document() -> dict:
             "/api/v1/examples/{id}": {"get": {
                 "summary": "One published example", "operationId": "getExample",
                 "parameters": [{"name": "id", "in": "path", "required": True,
-                                "schema": {"type": "integer"}}],
+                                "schema": {"type": "integer", "minimum": 1,
+                                           "maximum": MAX_ID}}],
                 "responses": {"200": {"description": "The example", "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Example"}}}},
-                    "404": ERROR}}},
+                    "404": ERROR, "503": BUSY}}},
             "/api/v1/taxonomy": {"get": {
                 "summary": "The active taxonomy values with Dutch and English labels",
                 "operationId": "taxonomy",

@@ -1,11 +1,12 @@
 """Practice examples (praktijkvoorbeelden) and their revision history."""
 import datetime as dt
 
-from sqlalchemy import (JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table,
+from sqlalchemy import (JSON, Boolean, Column, ForeignKey, Integer, String, Table,
                         Text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.extensions import db
+from kb.models.types import UTCDateTime
 from kb.models.leeratelier import Leeratelier
 from kb.models.organisation import Organisation
 from kb.models.taxonomy import Term
@@ -46,11 +47,11 @@ class Example(db.Model):
     contact_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
-    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     archived_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
@@ -112,7 +113,7 @@ class Revision(db.Model):
     example_id: Mapped[int] = mapped_column(ForeignKey("example.id", ondelete="CASCADE"),
                                             index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # applied: became the example's text; pending: an edit of a published example
     # awaiting review; discarded: a pending edit that was rejected or replaced.
     state: Mapped[str] = mapped_column(String(16), default="applied", index=True)

@@ -1,10 +1,11 @@
 """Moderation decisions and reports (flags) on examples."""
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, false
+from sqlalchemy import Boolean, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.extensions import db
+from kb.models.types import UTCDateTime
 from kb.models.user import User
 from kb.util import utcnow
 
@@ -26,7 +27,7 @@ class Decision(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     # True when the decision was on an author's edit of a published example.
     on_edit: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship()
     example: Mapped["Example"] = relationship(back_populates="decisions")  # noqa: F821
@@ -43,9 +44,9 @@ class Report(db.Model):
     reporter_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    handled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     resolution: Mapped[str] = mapped_column(Text, default="")
 
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])

@@ -1,10 +1,11 @@
 """The index outbox: what search must learn, written in the same transaction as the change."""
 import datetime as dt
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.extensions import db
+from kb.models.types import UTCDateTime
 from kb.util import utcnow
 
 
@@ -17,4 +18,4 @@ class IndexEvent(db.Model):
     # No foreign key: the event must outlive anything that happens to the row.
     example_id: Mapped[int] = mapped_column(Integer, index=True)
     op: Mapped[str] = mapped_column(String(8), default="upsert")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,10 +1,11 @@
 """Attempts counted per account (failed logins, reset requests, submissions)."""
 import datetime as dt
 
-from sqlalchemy import DateTime, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.extensions import db
+from kb.models.types import UTCDateTime
 from kb.util import utcnow
 
 
@@ -17,4 +18,4 @@ class ThrottleEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     key: Mapped[str] = mapped_column(String(254))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

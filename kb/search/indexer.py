@@ -6,10 +6,12 @@ and the ids below it not yet seen (PostgreSQL commits sequence numbers out of or
 """
 import fcntl
 import gc
+import glob
 import logging
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 import uuid
 import warnings
@@ -32,6 +34,10 @@ log = logging.getLogger(__name__)
 GAP_TTL = 3600  # seconds an unseen event id is waited for before it counts as rolled back
 LOCK_TIMEOUT = 10.0  # seconds to wait for Whoosh's writer lock
 BATCH = 500
+# Events applied per commit when catching up: each commit keeps its progress, so a worker
+# killed mid-way (gunicorn's timeout) loses at most one batch. Measured here at 10k:
+# one event costs about 10 ms, a commit about 50 ms.
+EVENT_BATCH = 500
 PARALLEL_FROM = 5000  # examples: larger rebuilds index in worker processes
 # A rebuild writes segments of at most this many examples, each in one go: the posting
 # pool of a segment this size fits in BULK_LIMIT_MB, so Whoosh never spills and merges
@@ -48,18 +54,21 @@ class SyncState:
 
     last: int = 0
     gaps: dict[int, float] = field(default_factory=dict)  # event id -> first missed (epoch)
+    # When the event `last` was written: with its id, it tells this database's history
+    # from another one (a restored older backup hands out the same ids again).
+    last_at: float | None = None
 
     def as_stored(self) -> dict:
         """The state as stored on the meta document."""
         return {"last": self.last, "gaps": {str(k): v for k, v in self.gaps.items()},
-                "schema": SCHEMA_VERSION}
+                "last_at": self.last_at, "schema": SCHEMA_VERSION}
 
     @classmethod
     def from_stored(cls, stored: dict | None) -> "SyncState":
         """The state read back from the meta document."""
         stored = stored or {}
         gaps = {int(k): float(v) for k, v in (stored.get("gaps") or {}).items()}
-        return cls(last=int(stored.get("last", 0)), gaps=gaps)
+        return cls(last=int(stored.get("last", 0)), gaps=gaps, last_at=stored.get("last_at"))
 
 
 def read_state(searcher) -> SyncState:
@@ -76,11 +85,35 @@ def _unapplied(state: SyncState):
     return condition
 
 
-def pending_events(state: SyncState) -> list[tuple[int, int]]:
-    """(event id, example id) of the events this index has not applied, in order."""
-    query = (select(IndexEvent.id, IndexEvent.example_id).where(_unapplied(state))
-             .order_by(IndexEvent.id))
+def pending_events(state: SyncState, limit: int | None = None) -> list[tuple]:
+    """(event id, example id, written at) of the first events this index has not applied."""
+    query = (select(IndexEvent.id, IndexEvent.example_id, IndexEvent.created_at)
+             .where(_unapplied(state)).order_by(IndexEvent.id).limit(limit))
     return [tuple(row) for row in db.session.execute(query).all()]
+
+
+def backlog(state: SyncState, cap: int) -> int:
+    """How many events this index has not applied, counted up to cap."""
+    first = select(IndexEvent.id).where(_unapplied(state)).limit(cap).subquery()
+    return db.session.scalar(select(func.count()).select_from(first))
+
+
+def _moment(value) -> float | None:
+    """A stored moment as seconds since the epoch (None stays None)."""
+    return value.timestamp() if value is not None else None
+
+
+def matches_database(state: SyncState) -> bool:
+    """False when the index followed another history than this database's (an older
+    backup restored under a newer index): such an index must be rebuilt, not trusted."""
+    if not state.last:
+        return True
+    event = db.session.get(IndexEvent, state.last)
+    if event is None:
+        newest = db.session.scalar(select(func.max(IndexEvent.id))) or 0
+        return newest >= state.last  # the event was pruned, not never written
+    written = _moment(event.created_at)
+    return state.last_at is None or abs(written - state.last_at) < 0.001
 
 
 def has_pending(state: SyncState) -> bool:
@@ -88,14 +121,17 @@ def has_pending(state: SyncState) -> bool:
     return db.session.scalar(select(IndexEvent.id).where(_unapplied(state)).limit(1)) is not None
 
 
-def advance(state: SyncState, seen: list[int], now: float) -> SyncState:
+def advance(state: SyncState, seen: list[int], now: float,
+            written: dict[int, float] | None = None) -> SyncState:
     """The state after applying the seen event ids: new gaps noted, old ones expired."""
     seen_set = set(seen)
     newest = max([state.last, *seen])
     gaps = {i: t for i, t in state.gaps.items() if i not in seen_set and now - t < GAP_TTL}
     for missing in set(range(state.last + 1, newest)) - seen_set:
         gaps[missing] = now
-    return SyncState(last=newest, gaps=gaps)
+    last_at = (written or {}).get(newest, state.last_at) if newest != state.last \
+        else state.last_at
+    return SyncState(last=newest, gaps=gaps, last_at=last_at)
 
 
 def _published(example_ids: list[int]) -> dict[int, Example]:
@@ -123,20 +159,51 @@ def write_state(writer, state: SyncState) -> None:
     writer.update_document(id=META_ID, kind="meta", state=state.as_stored())
 
 
-def apply_pending(ix) -> int:
-    """Apply the outbox events this index misses, under the writer lock; returns how many."""
-    writer = ix.writer(timeout=LOCK_TIMEOUT, compound=False)
+def apply_pending(ix, limit: int = EVENT_BATCH, timeout: float = LOCK_TIMEOUT) -> int:
+    """Apply the first `limit` events this index misses in one commit, under the writer
+    lock; returns how many were applied."""
+    writer = ix.writer(timeout=timeout, compound=False)
     try:
         state = read_state(writer.searcher())  # as committed: another process may have applied
-        events = pending_events(state)
-        new_state = advance(state, [event_id for event_id, _ in events], time.time())
+        events = pending_events(state, limit)
+        written = {event_id: _moment(at) for event_id, _example, at in events}
+        new_state = advance(state, list(written), time.time(), written)
         if not events and new_state.gaps == state.gaps:
             writer.cancel()
             return 0
-        write_examples(writer, sorted({example_id for _, example_id in events}))
+        write_examples(writer, sorted({example_id for _, example_id, _at in events}))
         write_state(writer, new_state)
         writer.commit()
         return len(events)
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    finally:
+        db.session.expire_all()  # keep memory flat over many batches
+
+
+def catch_up(ix, batch: int = EVENT_BATCH, until: float | None = None, progress=None) -> int:
+    """Apply pending events a batch (one commit) at a time until none are left, or until
+    the monotonic clock passes `until`; returns how many were applied."""
+    total = 0
+    while until is None or time.monotonic() < until:
+        applied = apply_pending(ix, limit=batch)
+        total += applied
+        if progress and applied:
+            progress(applied)
+        if applied < batch:
+            break
+    return total
+
+
+def apply_examples(ix, example_ids: list[int], timeout: float) -> None:
+    """Bring these examples' documents up to date now, ahead of the outbox (their events
+    are applied again later in order: applying is idempotent)."""
+    writer = ix.writer(timeout=timeout, compound=False)
+    try:
+        write_examples(writer, sorted(set(example_ids)))
+        writer.commit()
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
@@ -148,8 +215,10 @@ def _initial_state() -> SyncState:
     last = db.session.scalar(select(func.max(IndexEvent.id))) or 0
     recent = set(db.session.scalars(select(IndexEvent.id).where(IndexEvent.id > last - 1000)))
     now = time.time()
+    event = db.session.get(IndexEvent, last) if last else None
     return SyncState(last=last, gaps={i: now for i in range(max(1, last - 999), last)
-                                      if i not in recent})
+                                      if i not in recent},
+                     last_at=_moment(event.created_at) if event else None)
 
 
 def published_ids() -> list[int]:
@@ -158,9 +227,26 @@ def published_ids() -> list[int]:
                                    .order_by(Example.id)))
 
 
-def _worker_start(settings: dict) -> None:
+def published_count() -> int:
+    """How many examples a rebuild would index."""
+    return db.session.scalar(select(func.count(Example.id)).where(
+        Example.status == "published"))
+
+
+def _end_with_parent(parent: int) -> None:
+    """In a rebuild's worker process: exit as soon as the process that started it is gone
+    (killed with -9, it cannot stop its pool, and the workers would run on)."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="kb-parent-watch").start()
+
+
+def _worker_start(settings: dict, parent: int) -> None:
     """In a fresh worker process: an app of its own, with its own database connections."""
     global _worker_app
+    _end_with_parent(parent)
     from kb import create_app
     _worker_app = create_app(settings)
 
@@ -193,14 +279,16 @@ def _add_documents(writer, ids: list[int], progress=None) -> None:
 def _parallel_segments(folder: str, ids: list[int], progress=None) -> list:
     """Index the examples in worker processes, one segment per slice of ids."""
     procs = min(os.cpu_count() or 1, 4)
-    size = max(1, min(SEGMENT_DOCS, -(-len(ids) // procs)))
+    most = current_app.config.get("INDEX_SEGMENT_DOCS", SEGMENT_DOCS)
+    size = max(1, min(most, -(-len(ids) // procs)))
     slices = [ids[start:start + size] for start in range(0, len(ids), size)]
     settings = {"INSTANCE_PATH": current_app.instance_path, "SECRET_KEY": "indexer",
                 "DATABASE_URL": current_app.config["SQLALCHEMY_DATABASE_URI"]}
     # spawn, not fork: a forked child would share the parent's database connections.
     context = multiprocessing.get_context("spawn")
     segments = []
-    with context.Pool(procs, initializer=_worker_start, initargs=(settings,)) as pool:
+    with context.Pool(procs, initializer=_worker_start,
+                      initargs=(settings, os.getpid())) as pool:
         for segment, count in pool.imap_unordered(partial(_build_segment, folder), slices):
             segments.append(segment)
             if progress:
@@ -208,27 +296,76 @@ def _parallel_segments(folder: str, ids: list[int], progress=None) -> list:
     return segments
 
 
+class RebuildBusy(Exception):
+    """Another process is rebuilding this index."""
+
+
 @contextmanager
-def rebuild_lock(link: str):
-    """One rebuild at a time per instance folder, across processes."""
+def rebuild_lock(link: str, wait: float | None = None):
+    """One rebuild at a time per instance folder, across processes; with `wait`, give up
+    (RebuildBusy) when another holds it for longer than that many seconds."""
     with open(link + ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        deadline = None if wait is None else time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if deadline is None else fcntl.LOCK_NB))
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise RebuildBusy() from None
+                time.sleep(0.05)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def rebuild(link: str, progress=None) -> int:
-    """Build a new index from the database beside the old one and swap it in atomically."""
-    with rebuild_lock(link):
+def remove_leftovers(link: str) -> list[str]:
+    """Remove index folders and link files that killed rebuilds left behind (call with the
+    rebuild lock held: then no rebuild is writing any of them)."""
+    current = os.path.realpath(link) if os.path.lexists(link) else None
+    removed = []
+    for path in glob.glob(glob.escape(link) + "-*") + glob.glob(glob.escape(link) + ".swap-*"):
+        if os.path.realpath(path) == current or path == current:
+            continue
+        if os.path.islink(path) or os.path.isfile(path):
+            os.unlink(path)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+        removed.append(os.path.basename(path))
+    if removed:
+        log.warning("removed %d index folder(s) left by interrupted rebuilds: %s",
+                    len(removed), ", ".join(sorted(removed)))
+    return removed
+
+
+def tidy(link: str) -> None:
+    """Remove leftovers when no rebuild is running (cheap; skipped when one is)."""
+    try:
+        with rebuild_lock(link, wait=0):
+            remove_leftovers(link)
+    except RebuildBusy:
+        pass
+
+
+def rebuild(link: str, progress=None, wait: float | None = None, unless=None) -> int | None:
+    """Build a new index from the database beside the old one and swap it in atomically.
+
+    With `wait`, give up (RebuildBusy) when another rebuild runs longer; with `unless`,
+    a check made under the lock: when it says the index is fine now, do nothing (None).
+    """
+    with rebuild_lock(link, wait):
+        if unless is not None and unless():
+            return None
+        remove_leftovers(link)
         state = _initial_state()  # read first: events after it are applied by catch-up
         ids = published_ids()
         folder = f"{link}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
         os.makedirs(folder)
         ix = whoosh_index.create_in(folder, build_schema())
         segments = []
-        if len(ids) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        parallel_from = current_app.config.get("INDEX_PARALLEL_FROM", PARALLEL_FROM)
+        if len(ids) >= parallel_from and (os.cpu_count() or 1) > 1:
             segments = _parallel_segments(folder, ids, progress)
         writer = ix.writer(limitmb=BULK_LIMIT_MB, compound=False)
         if not segments:
@@ -254,40 +391,49 @@ def _swap_link(link: str, folder: str) -> None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
-def _open_existing(link: str):
-    """The index behind link, or None when it is missing or unreadable."""
-    try:
-        ix = whoosh_index.open_dir(os.path.realpath(link))
-        with ix.searcher() as searcher:
-            meta = searcher.document(id=META_ID)  # touch it: corrupt segments fail here
-        if (meta or {}).get("state", {}).get("schema") != SCHEMA_VERSION:
-            log.warning("search index at %s has another schema version: rebuilding", link)
-            ix.close()
-            return None
-        return ix
-    except Exception as exc:  # noqa: BLE001 - any unreadable index is rebuilt, not a 500
-        if os.path.lexists(link):
-            log.warning("search index at %s unreadable (%r): rebuilding", link, exc)
-        return None
+class IndexProblem(Exception):
+    """The index cannot be used as it is: missing, unreadable, of another schema version,
+    or built from another database history. The message says which."""
 
 
-def open_or_rebuild(link: str):
-    """Open the index behind link; a missing or unreadable index is rebuilt from the database."""
+def open_index(link: str):
+    """The index behind link, checked enough to be served; IndexProblem otherwise."""
+    if not os.path.lexists(link):
+        raise IndexProblem("index missing")
     with warnings.catch_warnings():  # Whoosh leaves files open when it fails to read
         warnings.simplefilter("ignore", ResourceWarning)
-        ix = _open_existing(link)
-        gc.collect()
-    if ix is None:
-        rebuild(link)
-        ix = whoosh_index.open_dir(os.path.realpath(link))
+        try:
+            ix = whoosh_index.open_dir(os.path.realpath(link))
+            with ix.searcher() as searcher:
+                meta = searcher.document(id=META_ID)  # touch it: corrupt segments fail here
+        except Exception as exc:  # noqa: BLE001 - any unreadable index is rebuilt, not a 500
+            raise IndexProblem(f"index unreadable ({type(exc).__name__}: {exc})") from exc
+        finally:
+            gc.collect()
+    stored = (meta or {}).get("state") or {}
+    if stored.get("schema") != SCHEMA_VERSION:
+        ix.close()
+        raise IndexProblem(f"index has schema version {stored.get('schema')}, "
+                           f"the code needs {SCHEMA_VERSION}")
+    if not matches_database(SyncState.from_stored(stored)):
+        ix.close()
+        raise IndexProblem("index was built from another database history "
+                           "(an older backup restored?)")
     return ix
 
 
-def try_apply(ix) -> bool:
-    """Apply pending events; False when another writer held the lock too long."""
-    try:
-        apply_pending(ix)
+def is_index_failure(exc: BaseException) -> bool:
+    """True when an error came from reading the index (a damaged file), not from our code."""
+    if isinstance(exc, (IndexProblem, EOFError, OSError)):
         return True
-    except LockError:
-        log.warning("search index busy: answering from the index as it is")
-        return False
+    frame = exc.__traceback__
+    while frame is not None:
+        if os.sep + "whoosh" + os.sep in frame.tb_frame.f_code.co_filename:
+            return True
+        frame = frame.tb_next
+    return False
+
+
+def lock_busy(exc: BaseException) -> bool:
+    """True when the error is Whoosh's writer lock held by another process."""
+    return isinstance(exc, LockError)

@@ -1,20 +1,32 @@
 """The query side: user syntax, synonyms, filters, disjunctive facet counts, pages, snippets."""
 import re
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 from markupsafe import Markup
 
+from kb.search import indexer
 from kb.search.analysis import analyse, fold
 from kb.search.engine import SearcherCache
 from kb.search.schema import FACETS
 from kb.search.snippets import make_snippets
-from kb.search.store import get_store
+from kb.search.store import CURRENT, IndexUnavailable, get_store
 from kb.search.synonyms import Synonyms, current_synonyms
+
+__all__ = ["IndexUnavailable", "SearchRequest", "run", "related", "suggest"]
 
 CLAUSE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 SYNONYM_WEIGHT = 0.8
 COORDINATION = 0.5  # each typed word a document lacks costs a tenth of its score
+MAX_CONCEPTS = 24  # distinct words and phrases a query is searched for; more are ignored
+# Spelling suggestions compare a word with the vocabulary, work that grows with the word's
+# length and the vocabulary's size: bound it. Candidates must share the first letter
+# (Whoosh then skips through the sorted vocabulary with an automaton instead of comparing
+# every term: measured at 10k examples, 0.3 s per word without, 5 ms with).
+MAX_SPELL_WORD = 30  # longer words are not corrected
+MAX_SPELL_WORDS = 4  # unknown words corrected per query
+SPELL_BUDGET = 0.15  # seconds of suggestion work per query
 Concept = list[tuple[tuple[str, ...], float]]  # equivalent wordings with their weights
 
 
@@ -55,6 +67,7 @@ class SearchOutcome:
     hits: list[Hit]
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
+    index: str = CURRENT  # or "catching_up": recent changes may not show yet
 
 
 @dataclass
@@ -147,9 +160,26 @@ def build_query(text: str, synonyms: Synonyms | None = None) -> ParsedQuery | No
             parsed.negative.append([(tokens, 1.0)])
         elif tokens:
             parsed.phrases.append(_concept(tokens, synonyms))
+    parsed.phrases, parsed.words, parsed.negative = _bounded(
+        parsed.phrases, parsed.words, parsed.negative)
     if not (parsed.phrases or parsed.words or parsed.negative):
         return None
     return parsed
+
+
+def _bounded(*groups: list[Concept]) -> list[list[Concept]]:
+    """Each concept once, and at most MAX_CONCEPTS in all (in the order typed)."""
+    seen, left, kept = set(), MAX_CONCEPTS, []
+    for concepts in groups:
+        unique = []
+        for concept in concepts:
+            key = tuple(tokens for tokens, _weight in concept)
+            if key not in seen and left:
+                seen.add(key)
+                unique.append(concept)
+                left -= 1
+        kept.append(unique)
+    return kept
 
 
 def _filter_mask(cache: SearcherCache, filters: dict[str, list[str]],
@@ -195,24 +225,47 @@ def _known(reader, word: str, folded: str, synonyms: Synonyms) -> bool:
 
 
 def suggest(searcher, text: str, synonyms: Synonyms | None = None) -> str | None:
-    """A corrected query when some words are not in the collection, else None."""
+    """A corrected query when some words are not in the collection, else None; the work
+    is bounded (word length, words per query, time), whatever was typed."""
     synonyms = synonyms or current_synonyms()
     words = [w for c in parse_clauses(text) if not c.negated for w in c.text.split()]
     reader, changed, corrected = searcher.reader(), False, text
-    for word in words:
-        folded = fold(word)
-        if len(folded) < 4 or " " in folded or _known(reader, word, folded, synonyms):
+    deadline, tried = time.monotonic() + SPELL_BUDGET, 0
+    for word in dict.fromkeys(words):
+        if tried == MAX_SPELL_WORDS or time.monotonic() > deadline:
+            break
+        folded = fold(word[:MAX_SPELL_WORD + 1])
+        if not 4 <= len(folded) <= MAX_SPELL_WORD or " " in folded \
+                or _known(reader, word, folded, synonyms):
             continue
-        options = searcher.suggest("spell", folded, limit=1, maxdist=2)
+        tried += 1
+        options = searcher.suggest("spell", folded, limit=1, maxdist=2, prefix=1)
         if options:
             corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", options[0], corrected, count=1)
             changed = True
     return corrected if changed else None
 
 
-def run(request: SearchRequest) -> SearchOutcome:
-    """Answer a search from the (caught-up) index."""
-    searcher, cache = get_store().current()
+def run(request: SearchRequest, own_examples=()) -> SearchOutcome:
+    """Answer a search from the index, caught up as far as a request may; IndexUnavailable
+    while there is no usable index (the caller answers from the database)."""
+    store = get_store()
+    try:
+        searcher, cache, status = store.current(own_examples)
+        outcome = _answer(searcher, cache, request)
+    except IndexUnavailable:
+        raise
+    except Exception as exc:
+        if not indexer.is_index_failure(exc):
+            raise
+        store.failed(exc)
+        raise IndexUnavailable() from exc
+    outcome.index = status
+    return outcome
+
+
+def _answer(searcher, cache: SearcherCache, request: SearchRequest) -> SearchOutcome:
+    """The page of results, facet counts and suggestion for a request."""
     synonyms = current_synonyms()
     parsed = build_query(request.q, synonyms)
     if parsed is None:
@@ -236,8 +289,23 @@ def run(request: SearchRequest) -> SearchOutcome:
 
 
 def related(example_id: int, limit: int = 4) -> list[int]:
-    """Ids of the published examples most like this one (its own document excluded)."""
-    searcher, cache = get_store().current()
+    """Ids of the published examples most like this one (its own document excluded);
+    none while the index is unavailable."""
+    store = get_store()
+    try:
+        searcher, cache, _status = store.current()
+        return _related(searcher, cache, example_id, limit)
+    except IndexUnavailable:
+        return []
+    except Exception as exc:
+        if not indexer.is_index_failure(exc):
+            raise
+        store.failed(exc)
+        return []
+
+
+def _related(searcher, cache: SearcherCache, example_id: int, limit: int) -> list[int]:
+    """More-like-this on the example's body."""
     docnum = searcher.document_number(id=str(example_id))
     if docnum is None:
         return []

@@ -1,6 +1,8 @@
 """The unit of work every changing service runs in: all of it commits, or none of it."""
 import functools
 
+from flask import g, has_app_context
+
 from kb.database import write_intent
 from kb.extensions import db
 from kb.models import IndexEvent
@@ -33,5 +35,8 @@ def unit_of_work(fn):
 
 
 def record_index_event(example_id: int, op: str = "upsert") -> None:
-    """Tell the indexer, in the current transaction, that an example's document changed."""
+    """Tell the indexer, in the current transaction, that an example's document changed
+    (and note it for this request, so that its visitor sees the change in search)."""
     db.session.add(IndexEvent(example_id=example_id, op=op))
+    if has_app_context():
+        g.setdefault("changed_examples", []).append(example_id)

@@ -1,7 +1,7 @@
 """Read side for pages: published examples listed, filtered and counted from the database."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from kb.extensions import db
 from kb.models import Example, Leeratelier, Organisation, Term, example_term
@@ -53,9 +53,7 @@ def filtered(filters: BrowseFilters):
     """Published examples matching the filters: OR within a kind, AND across kinds."""
     query = published()
     for word in filters.words:
-        pattern = "%" + word.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
-        query = query.where(func.lower(Example.title + " " + Example.summary + " "
-                                       + Example.body).like(pattern))
+        query = query.where(_like(word))
     for kind, terms in filters.terms.items():
         ids = [t.id for t in terms]
         if kind in SINGLE:
@@ -64,6 +62,43 @@ def filtered(filters: BrowseFilters):
             query = query.where(Example.id.in_(
                 select(example_term.c.example_id).where(example_term.c.term_id.in_(ids))))
     return query
+
+
+def _like(word: str):
+    """A case-insensitive substring condition on an example's text."""
+    pattern = "%" + word.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+    return func.lower(Example.title + " " + Example.summary + " " + Example.body).like(pattern)
+
+
+def _facet_condition(name: str, values: list[str]):
+    """Published examples having any of these values of a search facet."""
+    if name in SINGLE:
+        return SINGLE[name].in_(select(Term.id).where(Term.kind == name, Term.slug.in_(values)))
+    if name in MULTI:
+        having = (select(example_term.c.example_id)
+                  .join(Term, Term.id == example_term.c.term_id)
+                  .where(Term.kind == name, Term.slug.in_(values)))
+        return Example.id.in_(having)
+    if name == "organisation":
+        return Example.organisation_id.in_(select(Organisation.id).where(
+            Organisation.slug.in_(values)))
+    if name == "municipality":
+        return Example.municipality.in_(values)
+    return Example.year.in_([int(v) for v in values])
+
+
+def search_in_database(words: list[str], filters: dict[str, list[str]], sort: str,
+                       page: int, per_page: int):
+    """Published examples containing every word literally, filtered as search filters:
+    what can be answered while the search index is being rebuilt."""
+    query = published()
+    for word in words[:10]:
+        query = query.where(_like(word))
+    for name, values in filters.items():
+        query = query.where(_facet_condition(name, values))
+    order = (func.lower(Example.title),) if sort == "title" else ()
+    query = query.order_by(*order, Example.published_at.desc(), Example.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def browse(filters: BrowseFilters, page: int, per_page: int):
@@ -106,35 +141,71 @@ def published_total() -> int:
     return db.session.scalar(select(func.count()).select_from(published().subquery()))
 
 
-def _with_counts(model, fk):
-    """Rows of model with their number of published examples, by name."""
+def _with_counts(model, fk, also=None):
+    """Rows of model that have published examples (or satisfy `also`), with their counts.
+
+    Names typed into drafts create rows too; until an example of theirs is published,
+    nobody but its author and the moderators may learn of them.
+    """
     counts = (select(fk, func.count().label("n")).where(Example.status == "published")
               .group_by(fk).subquery())
-    query = (select(model, func.coalesce(counts.c.n, 0))
-             .outerjoin(counts, counts.c[fk.key] == model.id))
-    return query
+    shown = counts.c.n > 0 if also is None else or_(also, counts.c.n > 0)
+    return (select(model, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c[fk.key] == model.id).where(shown))
+
+
+def _public_organisations():
+    """The partners and every organisation with a published example, with their counts."""
+    return _with_counts(Organisation, Example.organisation_id, Organisation.partner.is_(True))
 
 
 def organisations_with_counts() -> list[tuple[Organisation, int]]:
-    """Every organisation with its published examples count, partners first."""
-    query = _with_counts(Organisation, Example.organisation_id).order_by(
-        Organisation.partner.desc(), func.lower(Organisation.name))
+    """The public organisations with their published examples count, partners first."""
+    query = _public_organisations().order_by(Organisation.partner.desc(),
+                                             func.lower(Organisation.name))
     return [tuple(row) for row in db.session.execute(query).all()]
 
 
 def leerateliers_with_counts() -> list[tuple[Leeratelier, int]]:
-    """Every leeratelier with its published examples count, newest first."""
+    """The leerateliers with published examples and their counts, newest first."""
     query = _with_counts(Leeratelier, Example.leeratelier_id).order_by(
         Leeratelier.date.desc().nulls_last(), Leeratelier.name)
     return [tuple(row) for row in db.session.execute(query).all()]
 
 
-def get_by_slug(model, slug: str):
-    """An organisation or leeratelier by slug; NotFound otherwise."""
-    row = db.session.scalar(select(model).where(model.slug == slug))
+def public_organisation_names() -> list[str]:
+    """Names of the public organisations, for suggestions while typing."""
+    rows = db.session.execute(_public_organisations().order_by(Organisation.name))
+    return [organisation.name for organisation, _count in rows]
+
+
+def public_organisation_labels() -> dict[str, str]:
+    """Slug to name of the public organisations."""
+    rows = db.session.execute(_public_organisations())
+    return {organisation.slug: organisation.name for organisation, _count in rows}
+
+
+def public_leeratelier_names() -> list[str]:
+    """Names of the leerateliers with published examples, newest first."""
+    return [workshop.name for workshop, _count in leerateliers_with_counts()]
+
+
+def published_municipalities() -> list[str]:
+    """The municipalities of published examples."""
+    return list(db.session.scalars(select(Example.municipality).distinct()
+                                   .where(Example.status == "published")
+                                   .order_by(Example.municipality)))
+
+
+def get_public(model, slug: str):
+    """A public organisation or leeratelier by slug; NotFound otherwise (also for rows
+    that only drafts name)."""
+    column = Example.organisation_id if model is Organisation else Example.leeratelier_id
+    also = Organisation.partner.is_(True) if model is Organisation else None
+    row = db.session.execute(_with_counts(model, column, also).where(model.slug == slug)).first()
     if row is None:
         raise NotFound()
-    return row
+    return row[0]
 
 
 def examples_of(column, value_id: int, page: int, per_page: int):

@@ -10,7 +10,7 @@ from kb.search.synonyms import builtin_groups
 from kb.services import permissions as perm
 from kb.services.base import record_index_event, unit_of_work
 from kb.services.errors import Invalid, NotFound
-from kb.util import slugify
+from kb.util import parse_id, parse_int, slugify
 
 # Single-valued kinds live in a column of the example; the others in example_term.
 SINGLE_COLUMNS = {"organisation_type": Example.organisation_type_id,
@@ -23,6 +23,12 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_LABEL = 200
 MAX_SLUG = 64
 MAX_DESCRIPTION = 5_000
+
+
+def _get(model, raw_id):
+    """A row by an id typed into a form (any text), or None."""
+    ident = parse_id(raw_id)
+    return db.session.get(model, ident) if ident is not None else None
 
 
 def _require(actor) -> None:
@@ -165,11 +171,11 @@ def set_term_position(actor, term_id: int, position) -> Term:
     _require(actor)
     term = get_term(term_id)
     siblings = ordered_terms(term.kind)
-    text = str(position).strip()
-    if not text.isdigit() or not 1 <= int(text) <= len(siblings):
+    place = parse_int(position, 1, len(siblings))
+    if place is None:
         raise Invalid({"position": _("kies een plaats van 1 tot %(n)d", n=len(siblings))})
     siblings.remove(term)
-    siblings.insert(int(text) - 1, term)
+    siblings.insert(place - 1, term)
     for index, sibling in enumerate(siblings):  # renumbered: old positions may tie
         sibling.position = index
     return term
@@ -213,7 +219,7 @@ def activate_term(actor, term_id: int) -> Term:
 
 def _merge_target(source: Term, target_id) -> Term:
     """The term to merge into: another, active term of the same kind."""
-    target = db.session.get(Term, target_id) if str(target_id).isdigit() else None
+    target = _get(Term, target_id)
     if target is None or target.kind != source.kind or target.id == source.id:
         raise Invalid({"target": _("kies een andere waarde van dezelfde soort")})
     if not target.active:
@@ -302,7 +308,7 @@ def organisation_types() -> list[Term]:
 
 def _clean_type(type_id, current: Term | None) -> Term:
     """An organisation type: an active one, or the one the organisation already has."""
-    term = db.session.get(Term, type_id) if str(type_id or "").isdigit() else None
+    term = _get(Term, type_id)
     if term is None or term.kind != "organisation_type":
         raise Invalid({"type": _("kies een soort organisatie")})
     if not term.active and term is not current:
@@ -382,7 +388,7 @@ def merge_organisation(actor, source_id: int, target_id) -> tuple[Organisation, 
     Returns the target and how many examples moved."""
     _require(actor)
     source = get_organisation(source_id)
-    target = db.session.get(Organisation, target_id) if str(target_id).isdigit() else None
+    target = _get(Organisation, target_id)
     if target is None or target.id == source.id:
         raise Invalid({"target": _("kies een andere organisatie")})
     moved = list(db.session.scalars(select(Example.id).where(

@@ -11,8 +11,8 @@ from kb.services import throttle
 from kb.services.base import record_index_event, unit_of_work
 from kb.services.errors import Invalid
 from kb.services.records import CleanRecord, to_record, validate_record
-from kb.services.taxonomy import (get_or_create_leeratelier, get_or_create_organisation,
-                                  terms_by_kind)
+from kb.services.taxonomy import (find_leeratelier, get_or_create_leeratelier,
+                                  get_or_create_organisation, terms_by_kind)
 from kb.util import utcnow
 
 # status -> statuses it may move to, and the action that moves it there.
@@ -99,6 +99,13 @@ def check_ref_free(ref: str | None, example_id: int | None) -> None:
         raise Invalid({"ref": "al in gebruik door een ander voorbeeld"})
 
 
+def check_leeratelier(actor, clean: CleanRecord) -> None:
+    """Refuse a leeratelier name that does not exist unless the actor may add one."""
+    name = clean.values.get("leeratelier")
+    if name and find_leeratelier(name) is None and not perm.can_create_leeratelier(actor):
+        raise Invalid({"leeratelier": _("kies een leeratelier uit de lijst")})
+
+
 def _count_submission(actor) -> None:
     """Refuse an account that submits too often; count this submission."""
     if getattr(actor, "id", None) is None:  # the command line and demo loader
@@ -114,6 +121,7 @@ def create_example(actor, data: dict, *, submit: bool = False,
     perm.require(perm.can_create_example(actor))
     clean = validate_record(data, terms_by_kind())
     check_ref_free(clean.ref, None)
+    check_leeratelier(actor, clean)
     if submit:
         _count_submission(actor)
     example = Example(status="draft", author_id=getattr(actor, "id", None),
@@ -147,6 +155,7 @@ def update_example(actor, example_id: int, data: dict, *, submit: bool = False,
     perm.require(perm.can_edit_example(actor, example))
     clean = validate_record(data, terms_by_kind())
     check_ref_free(clean.ref, example.id)
+    check_leeratelier(actor, clean)
     if contact_opt_in is not None:  # how to be reached is not content under review
         example.contact_opt_in = contact_opt_in
     if example.status == "published" and not perm.can_moderate_example(actor, example):

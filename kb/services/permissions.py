@@ -71,6 +71,12 @@ def can_export_examples(actor) -> bool:
     return _is_moderator(actor)
 
 
+def can_create_leeratelier(actor) -> bool:
+    """Leerateliers are organised, so moderators (and imports) add them; a participant
+    picks one that exists."""
+    return _is_moderator(actor)
+
+
 def can_manage_users(actor) -> bool:
     """Only admins create accounts for others and change roles."""
     return _is_member(actor) and getattr(actor, "is_admin", False)

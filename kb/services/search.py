@@ -3,21 +3,25 @@ import re
 from dataclasses import dataclass
 
 from flask import url_for
+from markupsafe import Markup
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from kb.extensions import db
-from kb.models import Example, Organisation, Term
+from kb.models import Example, Term
 from kb.search import query as index_query
 from kb.search.schema import FACETS
 from kb.services.errors import Invalid
+from kb.services.browse import public_organisation_labels, search_in_database
 from kb.services.records import to_record
+from kb.util import parse_int
 
 SORTS = ("relevance", "newest", "title")
 TERM_FACETS = ("dimension", "theme", "organisation_type", "level", "setting", "target_group")
 MAX_QUERY = 1000
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
+MAX_FREE_VALUE = 200
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -26,21 +30,16 @@ def _int_param(args, name: str, default: int, low: int, high: int, errors: dict)
     raw = args.get(name)
     if raw is None or raw == "":
         return default
-    if not re.fullmatch(r"\d{1,9}", raw) or not low <= int(raw) <= high:
+    number = parse_int(raw, low, high)
+    if number is None:
         errors[name] = _("moet een geheel getal van %(min)d tot %(max)d zijn", min=low, max=high)
         return default
-    return int(raw)
+    return number
 
 
-def _known_values(name: str) -> set[str] | None:
-    """The values a filter accepts (None: any well-formed value)."""
-    if name in TERM_FACETS:
-        return set(db.session.scalars(select(Term.slug).where(Term.kind == name)))
-    if name == "organisation":
-        return set(db.session.scalars(select(Organisation.slug)))
-    if name == "municipality":
-        return set(db.session.scalars(select(Example.municipality).distinct()))
-    return None
+def _known_values(name: str) -> set[str]:
+    """The slugs a taxonomy filter accepts (the taxonomy is public)."""
+    return set(db.session.scalars(select(Term.slug).where(Term.kind == name)))
 
 
 def _filter_values(args, name: str, errors: dict) -> list[str]:
@@ -49,10 +48,16 @@ def _filter_values(args, name: str, errors: dict) -> list[str]:
     if not values:
         return []
     if name == "year":
-        bad = [v for v in values if not re.fullmatch(r"(19|20)\d\d", v)]
-    else:
+        bad = [v for v in values if not re.fullmatch(r"(19|20)[0-9][0-9]", v)]
+    elif name in TERM_FACETS:
         known = _known_values(name)
         bad = [v for v in values if v not in known]
+    else:
+        # Organisations and municipalities: any value, so that the answer (no results)
+        # does not tell whether an unpublished example names it.
+        if any(len(v) > MAX_FREE_VALUE for v in values):
+            errors[name] = _("hoogstens %(max)d tekens", max=MAX_FREE_VALUE)
+        bad = []
     if bad:
         errors[name] = _("onbekende waarde '%(value)s'", value=bad[0][:60])
     return values
@@ -88,6 +93,9 @@ class SearchPage:
     facets: dict[str, list[dict]]
     suggestion: str | None
     corrected_from: str | None = None
+    # "current"; "catching_up": the newest changes may not show yet; "rebuilding": no
+    # index yet, the results come from the database (literal words, newest first).
+    index: str = "current"
 
     @property
     def pages(self) -> int:
@@ -100,8 +108,7 @@ def _all_labels() -> dict[str, dict[str, str]]:
     labels: dict[str, dict[str, str]] = {name: {} for name in TERM_FACETS}
     for term in db.session.scalars(select(Term).where(Term.kind.in_(TERM_FACETS))):
         labels[term.kind][term.slug] = term.label
-    labels["organisation"] = dict(db.session.execute(
-        select(Organisation.slug, Organisation.name)).all())
+    labels["organisation"] = public_organisation_labels()
     return labels
 
 
@@ -135,20 +142,40 @@ def _examples_for(hits: list[index_query.Hit]) -> list[tuple[Example, index_quer
     return [(rows[hit.id], hit) for hit in hits if hit.id in rows]
 
 
-def search(request: index_query.SearchRequest, correct: bool = True) -> SearchPage:
-    """Run a search; when nothing matches but a correction does, answer the correction."""
-    outcome = index_query.run(request)
-    suggestion, corrected_from = outcome.suggestion, None
-    if correct and outcome.total == 0 and outcome.suggestion:
-        retry = index_query.SearchRequest(q=outcome.suggestion, filters=request.filters,
-                                          sort=request.sort, page=request.page,
-                                          per_page=request.per_page)
-        second = index_query.run(retry)
-        if second.total:
-            corrected_from, outcome = request.q, second
+def search(request: index_query.SearchRequest, correct: bool = True,
+           own_examples=()) -> SearchPage:
+    """Run a search; when nothing matches but a correction does, answer the correction.
+    Without a usable index (being rebuilt), answer from the database."""
+    try:
+        outcome = index_query.run(request, own_examples)
+        suggestion, corrected_from = outcome.suggestion, None
+        if correct and outcome.total == 0 and outcome.suggestion:
+            retry = index_query.SearchRequest(q=outcome.suggestion, filters=request.filters,
+                                              sort=request.sort, page=request.page,
+                                              per_page=request.per_page)
+            second = index_query.run(retry)
+            if second.total:
+                corrected_from, outcome = request.q, second
+    except index_query.IndexUnavailable:
+        return _from_database(request)
     return SearchPage(request=request, total=outcome.total, examples=_examples_for(outcome.hits),
                       facets=_facet_lists(outcome.facets, request.filters),
-                      suggestion=suggestion, corrected_from=corrected_from)
+                      suggestion=suggestion, corrected_from=corrected_from,
+                      index=outcome.index)
+
+
+def _from_database(request: index_query.SearchRequest) -> SearchPage:
+    """The answer while the index is rebuilt: examples with every typed word, literally."""
+    words = [word for clause in index_query.parse_clauses(request.q) if not clause.negated
+             for word in clause.text.split()]
+    found = search_in_database(words, request.filters, request.sort, request.page,
+                               request.per_page)
+    hits = [(example, index_query.Hit(id=example.id, score=None,
+                                      snippet=Markup.escape(example.summary)))
+            for example in found.items]
+    return SearchPage(request=request, total=found.total, examples=hits,
+                      facets=_facet_lists({}, request.filters), suggestion=None,
+                      index="rebuilding")
 
 
 def related_examples(example: Example, limit: int = 4) -> list[Example]:
@@ -179,6 +206,6 @@ def as_api(page: SearchPage) -> dict:
     request = page.request
     return {"query": request.q, "total": page.total, "page": request.page,
             "per_page": request.per_page, "pages": page.pages,
-            "suggestion": page.suggestion,
+            "suggestion": page.suggestion, "index": page.index,
             "results": [result_record(example, hit) for example, hit in page.examples],
             "facets": page.facets}

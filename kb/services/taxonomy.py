@@ -1,5 +1,6 @@
 """Taxonomy and organisation reference data: defaults, look-ups and find-or-create."""
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from kb.defaults import PARTNERS, TAXONOMY
 from kb.extensions import db
@@ -87,25 +88,33 @@ def _unique_slug(model, name: str) -> str:
     return slug
 
 
+def _insert_or_get(model, find, make, name: str, attempts: int = 5):
+    """The row find(name) returns, else a new one from make(slug); when a concurrent
+    transaction inserts the same name or slug first, its row is used (or a next slug)."""
+    for _attempt in range(attempts):
+        row = find(name)
+        if row is not None:
+            return row
+        row = make(_unique_slug(model, name))
+        try:
+            with db.session.begin_nested():  # a savepoint: the race loses only this insert
+                db.session.add(row)
+        except IntegrityError:
+            continue  # taken meanwhile: look again
+        return row
+    raise IntegrityError("insert or get", {"name": name}, None)
+
+
 def get_or_create_organisation(name: str, type_term: Term) -> Organisation:
     """The named organisation; created (not a partner) when it is new."""
-    organisation = find_organisation(name)
-    if organisation is None:
-        organisation = Organisation(name=name.strip(), slug=_unique_slug(Organisation, name),
-                                    type=type_term, partner=False)
-        db.session.add(organisation)
-        db.session.flush()
-    return organisation
+    return _insert_or_get(Organisation, find_organisation, lambda slug: Organisation(
+        name=name.strip(), slug=slug, type=type_term, partner=False), name)
 
 
 def get_or_create_leeratelier(name: str) -> Leeratelier:
     """The named leeratelier; created with only its name when it is new."""
-    leeratelier = find_leeratelier(name)
-    if leeratelier is None:
-        leeratelier = Leeratelier(name=name.strip(), slug=_unique_slug(Leeratelier, name))
-        db.session.add(leeratelier)
-        db.session.flush()
-    return leeratelier
+    return _insert_or_get(Leeratelier, find_leeratelier, lambda slug: Leeratelier(
+        name=name.strip(), slug=slug), name)
 
 
 def partner_names() -> list[str]:

@@ -9,13 +9,14 @@ from wtforms import (BooleanField, SelectField, SelectMultipleField, StringField
                      TextAreaField, widgets)
 
 from kb.extensions import db, limiter
-from kb.models import Example, Leeratelier, Organisation
+from kb.models import Example, Leeratelier
+from kb.services import browse as reads
 from kb.services import examples as service
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
 from kb.services.records import to_record
 from kb.services.taxonomy import terms_of_kind
-from kb.util import utcnow
+from kb.util import parse_int, utcnow
 from kb.web.helpers import ActionForm, show_errors
 
 bp = Blueprint("contribute", __name__)
@@ -66,7 +67,8 @@ class ExampleForm(FlaskForm):
                                      "ingelogde gebruikers)"))
 
 
-def example_form(record: dict | None = None, contact_opt_in: bool = False) -> ExampleForm:
+def example_form(record: dict | None = None, contact_opt_in: bool = False,
+                 current_leeratelier: str | None = None) -> ExampleForm:
     """The form with choices from the current taxonomy, filled from a record on GET."""
     data = None
     if record is not None:
@@ -80,9 +82,19 @@ def example_form(record: dict | None = None, contact_opt_in: bool = False) -> Ex
     for kind in SINGLE_KINDS:
         getattr(form, kind).choices = [("", _("— kies —"))] + \
             [(t.slug, t.label) for t in terms_of_kind(kind)]
-    names = db.session.scalars(select(Leeratelier.name).order_by(Leeratelier.date.desc()))
+    names = _leeratelier_names()
+    if current_leeratelier and current_leeratelier not in names:
+        names.append(current_leeratelier)
     form.leeratelier.choices = [("", _("— geen —"))] + [(n, n) for n in names]
     return form
+
+
+def _leeratelier_names() -> list[str]:
+    """The leerateliers one may choose: moderators any, others those already public."""
+    if perm.can_create_leeratelier(current_user):
+        return list(db.session.scalars(select(Leeratelier.name)
+                                       .order_by(Leeratelier.date.desc())))
+    return reads.public_leeratelier_names()
 
 
 def form_record(form: ExampleForm) -> dict:
@@ -91,7 +103,8 @@ def form_record(form: ExampleForm) -> dict:
     record.update({name: getattr(form, name).data or [] for name in MULTI_KINDS})
     record.update({name: getattr(form, name).data or None for name in SINGLE_KINDS})
     year = (form.year.data or "").strip()
-    record["year"] = int(year) if year.isdigit() else (year or None)
+    number = parse_int(year)
+    record["year"] = number if number is not None else (year or None)
     record["leeratelier"] = form.leeratelier.data or None
     record["links"] = [line.strip() for line in (form.links.data or "").splitlines()
                        if line.strip()]
@@ -99,13 +112,10 @@ def form_record(form: ExampleForm) -> dict:
 
 
 def _suggestions() -> dict:
-    """Known organisations and municipalities, offered while typing."""
-    return {
-        "organisations": list(db.session.scalars(select(Organisation.name)
-                                                 .order_by(Organisation.name))),
-        "municipalities": list(db.session.scalars(select(Example.municipality).distinct()
-                                                  .order_by(Example.municipality))),
-    }
+    """Public organisations and municipalities, offered while typing (never names that
+    only other people's drafts carry)."""
+    return {"organisations": reads.public_organisation_names(),
+            "municipalities": reads.published_municipalities()}
 
 
 def _render(form: ExampleForm, example: Example | None = None, status: int = 200):
@@ -158,7 +168,8 @@ def edit(example_id: int):
     pending = service.pending_revision(example)
     record = (pending.data if pending else to_record(example)) \
         if request.method == "GET" else None
-    form = example_form(record, example.contact_opt_in)
+    form = example_form(record, example.contact_opt_in,
+                        example.leeratelier.name if example.leeratelier else None)
     if not form.validate_on_submit() or request.form.get("action") == "preview":
         return _render(form, example, status=400 if form.errors else 200)
     submit = request.form.get("action") == "submit"

@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 
 from kb.services import search as search_service
 from kb.services.errors import Invalid
+from kb.web.freshness import own_examples
+from kb.web.helpers import search_limit
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 FEED_SIZE = 50
@@ -21,6 +23,7 @@ def _feed_title(search_request) -> str:
 
 
 @bp.get("/zoeken.atom")
+@search_limit()
 def search_feed():
     """The newest published examples matching a search, as Atom."""
     try:
@@ -28,7 +31,7 @@ def search_feed():
     except Invalid:
         abort(400)
     search_request.sort, search_request.page, search_request.per_page = "newest", 1, FEED_SIZE
-    page = search_service.search(search_request, correct=False)
+    page = search_service.search(search_request, correct=False, own_examples=own_examples())
     feed = FeedGenerator()
     feed.id(request.url)
     feed.title(_feed_title(search_request))
@@ -37,7 +40,7 @@ def search_feed():
     feed.link(href=request.url, rel="self")
     feed.language("nl")
     newest = max((e.published_at for e, _hit in page.examples), default=None)
-    feed.updated(_aware(newest) if newest else EPOCH)
+    feed.updated(newest or EPOCH)
     for example, _hit in page.examples:
         entry = feed.add_entry(order="append")
         link = url_for("public.example", example_id=example.id, slug=example.slug,
@@ -47,13 +50,8 @@ def search_feed():
         entry.link(href=link)
         entry.summary(example.summary)
         entry.author(name=example.organisation.name)
-        entry.published(_aware(example.published_at))
-        entry.updated(_aware(example.published_at))
+        entry.published(example.published_at)
+        entry.updated(example.published_at)
         for term in example.themes:
             entry.category(term=term.slug, label=term.label)
     return Response(feed.atom_str(pretty=True), mimetype="application/atom+xml")
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """feedgen needs timezone-aware datetimes; SQLite returns naive UTC ones."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)

@@ -1,18 +1,23 @@
 """Helpers shared by the blueprints."""
 from urllib.parse import urlsplit
 
-from flask import abort, request, url_for
+from flask import abort, current_app, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
+
+from kb.extensions import limiter
+
+from kb.util import parse_int
 
 MAX_PAGE = 100_000
 
 
 def page_arg() -> int:
     """The `page` query parameter: a whole number from 1, else a 400."""
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    page = parse_int(request.args.get("page", "1"), 1, MAX_PAGE)
+    if page is None:
         abort(400)
-    return int(raw)
+    return page
 
 
 def safe_next(target: str | None) -> str:
@@ -39,3 +44,10 @@ def show_errors(form, exc) -> None:
 
 class ActionForm(FlaskForm):
     """A form that is only a button: it carries the CSRF token."""
+
+
+def search_limit():
+    """The per-address limit on searching (page, API and feeds share one budget), for
+    anonymous visitors: search is the costliest thing a stranger can ask for."""
+    return limiter.shared_limit(lambda: current_app.config["SEARCH_LIMIT"], scope="search",
+                                exempt_when=lambda: current_user.is_authenticated)

@@ -104,7 +104,7 @@ def language(code: str):
 def _with_examples(model, column, slug: str):
     """An organisation or leeratelier by slug (or a 404) and a page of its examples."""
     try:
-        item = reads.get_by_slug(model, slug)
+        item = reads.get_public(model, slug)
     except NotFound:
         abort(404)
     pagination = reads.examples_of(column, item.id, page_arg(), current_app.config["PER_PAGE"])

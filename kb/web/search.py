@@ -3,6 +3,8 @@ from flask import Blueprint, render_template, request
 
 from kb.services import search as search_service
 from kb.services.errors import Invalid
+from kb.web.freshness import own_examples
+from kb.web.helpers import search_limit
 
 bp = Blueprint("search", __name__)
 
@@ -11,6 +13,7 @@ FACET_ORDER = ("dimension", "theme", "organisation_type", "level", "setting", "t
 
 
 @bp.get("/zoeken")
+@search_limit()
 def search():
     """Search published examples; bad parameters get a friendly explanation."""
     try:
@@ -18,6 +21,7 @@ def search():
     except Invalid as exc:
         return render_template("search/search.html", result=None, errors=exc.errors,
                                facet_order=FACET_ORDER), 400
-    result = search_service.search(search_request, correct=request.args.get("exact") != "1")
+    result = search_service.search(search_request, correct=request.args.get("exact") != "1",
+                                   own_examples=own_examples())
     return render_template("search/search.html", result=result, errors=None,
                            facet_order=FACET_ORDER)

@@ -60,7 +60,7 @@ def test_phrases_and_minus(client):
     assert titles(client, "q=gesprek+-spreekkamer") == ["Een ander soort gesprek"]
 
 
-@pytest.mark.parametrize("odd", ['"open haakje (', "-", "*", ")))", "a" * 900, "\x00\x07tab",
+@pytest.mark.parametrize("odd", ['"open haakje (', "-", "*", ")))", "a" * 900, "\ttab",
                                  "OR AND NOT", "-\"\"", "ﬁets ≠ ∑"])
 def test_odd_text_gets_a_normal_answer(client, odd):
     factories.example()
@@ -71,7 +71,7 @@ def test_odd_text_gets_a_normal_answer(client, odd):
 @pytest.mark.parametrize("query, field", [
     ("page=0", "page"), ("per_page=1000", "per_page"), ("year=abc", "year"),
     ("sort=random", "sort"), ("theme=bestaat-niet", "theme"), ("q=" + "x" * 10_001, "q"),
-    ("organisation=onbekend", "organisation"), ("page=-1", "page"),
+    ("organisation=" + "x" * 201, "organisation"), ("page=-1", "page"),
 ])
 def test_bad_parameters_get_a_400_naming_them(client, query, field):
     answer = api(client, query, 400)
@@ -350,7 +350,7 @@ def test_large_rebuild_writes_segments_in_worker_processes(runner, client, monke
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0, result.output
     assert runner.invoke(args=["index-check"]).exit_code == 0
-    searcher, _ = get_store().current()
+    searcher, _cache, _status = get_store().current()
     assert len(searcher.reader().leaf_readers()) >= 3  # 7 examples in slices of 3, + meta
     assert sorted(titles(client, "q=segmenttoets")) == [f"Segmenttoets {w}" for w in words]
     assert titles(client, "q=framboos") == ["Segmenttoets framboos"]

@@ -106,6 +106,18 @@ def import_command(file: str, status: str) -> None:
     except DomainError as exc:
         _fail(exc)
     click.echo(f"Imported: {result.created} created, {result.updated} updated ({status}).")
+    _index_what_was_written(result.created + result.updated)
+
+
+def _index_what_was_written(changed: int) -> None:
+    """Bring this host's index up to date, a committed batch at a time, so that searches
+    never have to catch up a large import themselves."""
+    from tqdm import tqdm
+
+    from kb.search.store import get_store
+    with tqdm(total=changed, unit="events", desc="index", disable=None) as bar:
+        applied = get_store().catch_up(progress=bar.update)
+    click.echo(f"Search index updated ({applied} changes applied).")
 
 
 @click.command("export")
@@ -198,8 +210,43 @@ def synonyms_remove_command(group_id: int) -> None:
     click.echo(f"Removed group {group_id}.")
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(file: str) -> None:
+    """Write a backup of the whole database to FILE (SQLite: its backup API; PostgreSQL:
+    pg_dump). The search index is rebuilt from it on restore."""
+    from kb.services.backup import backup
+    try:
+        found = backup(file)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"Backup written to {file}: {found.describe()}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False))
+@with_appcontext
+def restore_command(file: str) -> None:
+    """Restore a backup made by `kb backup` into this empty instance, bring its schema up
+    to date and rebuild the search index."""
+    from flask_migrate import upgrade
+
+    from kb.search.store import get_store
+    from kb.services.backup import restore
+    try:
+        found = restore(file)
+    except DomainError as exc:
+        _fail(exc)
+    upgrade()  # a backup made by an older version
+    count = get_store().rebuild()
+    click.echo(f"Restored from {file}: {found.describe()}. Index rebuilt: {count} published "
+               "examples.")
+
+
 def register_commands(app) -> None:
     """Attach the commands to the app's CLI."""
     for command in (init_command, demo_command, users_group, import_command, export_command,
-                    reindex_command, index_check_command, synonyms_group):
+                    reindex_command, index_check_command, synonyms_group, backup_command,
+                    restore_command):
         app.cli.add_command(command)

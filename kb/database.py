@@ -1,8 +1,9 @@
 """Engine tuning: SQLite under several workers needs WAL, a busy timeout and BEGIN IMMEDIATE."""
 import contextvars
+import os
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 
 # Set by services.base.unit_of_work: the transaction about to begin will write.
 write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)
@@ -27,3 +28,18 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # A write transaction takes the write lock up front, so it waits for the
         # busy timeout instead of failing with "database is locked" mid-way.
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def owner_only(database_url: str) -> None:
+    """Keep a SQLite database file readable by its owner only: created so, and an existing
+    one (with its write-ahead log) tightened. SQLite gives new -wal and -shm files the
+    database file's mode."""
+    url = make_url(database_url)
+    path = url.database
+    if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return
+    if not os.path.exists(path):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.chmod(path + suffix, 0o600)

@@ -1,15 +1,16 @@
 """The data model; importing this package registers every table on db.metadata."""
 from kb.models.example import STATUSES, Example, Revision, example_term
+from kb.models.importing import ImportRun, StagedExample
 from kb.models.leeratelier import Leeratelier
 from kb.models.moderation import Decision, Report
 from kb.models.organisation import Organisation
 from kb.models.outbox import IndexEvent
+from kb.models.session import LoginSession
 from kb.models.synonym import SynonymGroup
 from kb.models.taxonomy import KINDS, Term
 from kb.models.throttle import ThrottleEvent
 from kb.models.user import ROLES, User
 
-__all__ = ["Decision", "Example", "IndexEvent", "KINDS", "Leeratelier", "Organisation",
-           "ROLES", "Report", "Revision", "STATUSES", "SynonymGroup", "Term", "ThrottleEvent",
-           "User",
-           "example_term"]
+__all__ = ["Decision", "Example", "ImportRun", "IndexEvent", "KINDS", "Leeratelier",
+           "LoginSession", "Organisation", "ROLES", "Report", "Revision", "STATUSES",
+           "StagedExample", "SynonymGroup", "Term", "ThrottleEvent", "User", "example_term"]

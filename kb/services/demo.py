@@ -14,6 +14,7 @@ from kb.services.examples import create_example, set_status
 from kb.services.importing import import_records
 from kb.services.permissions import SYSTEM
 from kb.services.taxonomy import find_organisation, get_or_create_leeratelier
+from kb.util import utcnow
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 ACCOUNTS = [  # email, name, role, organisation
@@ -38,8 +39,9 @@ class DemoReport:
 
 
 def has_examples() -> bool:
-    """True when the database holds at least one example."""
-    return db.session.scalar(select(func.count(Example.id))) > 0
+    """True when the database holds at least one example (staged imports not counted)."""
+    return db.session.scalar(select(func.count(Example.id)).where(
+        Example.status != "staged")) > 0
 
 
 def demo_records() -> list[dict]:
@@ -68,7 +70,7 @@ def _demo_accounts() -> list[tuple[User, str]]:
         user = db.session.scalar(select(User).where(User.email == email))
         password = generate_password()
         if user is None:
-            user = User(email=email, name=name, role=role)
+            user = User(email=email, name=name, role=role, email_confirmed_at=utcnow())
         user.set_password(password)
         user.organisation = find_organisation(organisation)
         db.session.add(user)

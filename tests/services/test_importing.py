@@ -165,3 +165,122 @@ def test_json_lines_and_arrays_both_parse(app):
     as_lines = "\n".join(json.dumps(r) for r in rows) + "\n\n"
     assert parse_records(as_lines) == rows
     assert parse_records(json.dumps(rows)) == rows
+
+
+# --- staged in batches, visible all at once ------------------------------------------------
+
+def _visible() -> dict:
+    """What readers and moderators can see of the examples: rows not staged, by ref."""
+    db.session.expire_all()
+    rows = db.session.execute(select(Example.ref, Example.status, Example.title).where(
+        Example.status != "staged")).all()
+    return {ref: (status, title) for ref, status, title in rows}
+
+
+def _staged() -> int:
+    """Rows an import staged and has not made visible."""
+    return db.session.scalar(select(func.count(Example.id)).where(Example.status == "staged"))
+
+
+def test_a_large_import_writes_in_batches_and_shows_nothing_until_done(app, monkeypatch):
+    from kb.services import importing
+    monkeypatch.setattr(importing, "IMPORT_BATCH", 2)
+    import_records(SYSTEM, [record(ref="keep", title="Bestaand voorbeeld voor de upsert")])
+    before = _visible()
+    seen = []
+    original = importing._stage
+
+    def watching(run_id, batch):
+        created_updated = original(run_id, batch)
+        seen.append((_visible() == before, _staged()))  # after each committed batch
+        return created_updated
+    monkeypatch.setattr(importing, "_stage", watching)
+    raws = [record(ref=f"b{n}") for n in range(5)] + [
+        record(ref="keep", title="Bijgewerkt door de grote import")]
+    result = import_records(SYSTEM, raws)
+    assert (result.created, result.updated) == (5, 1)
+    assert seen == [(True, 2), (True, 4), (True, 6)]  # three batches, nothing visible
+    after = _visible()
+    assert after["keep"] == ("published", "Bijgewerkt door de grote import")
+    assert all(after[f"b{n}"][0] == "published" for n in range(5))
+    assert _staged() == 0
+
+
+def test_an_update_keeps_the_example_and_its_history(app):
+    import_records(SYSTEM, [record(ref="u", themes=["mantelzorg"], title="Versie een van dit")])
+    first = db.session.scalar(select(Example).where(Example.ref == "u"))
+    example_id = first.id
+    import_records(SYSTEM, [record(ref="u", themes=["dementie", "leefstijl"],
+                                   title="Versie twee van dit")])
+    db.session.expire_all()
+    example = db.session.get(Example, example_id)
+    assert example.title == "Versie twee van dit" and example.ref == "u"
+    assert [t.slug for t in example.themes] == ["leefstijl", "dementie"] or \
+        sorted(t.slug for t in example.themes) == ["dementie", "leefstijl"]
+    assert [r.data["title"] for r in example.revisions] == ["Versie een van dit",
+                                                            "Versie twee van dit"]
+    assert [d.action for d in example.decisions] == ["submit", "publish"]
+    assert db.session.scalar(select(func.count(Example.id))) == 1
+
+
+def test_a_failure_in_a_later_batch_leaves_the_database_as_it_was(app, monkeypatch):
+    from kb.services import importing
+    from tests.services.test_curation import snapshot
+    monkeypatch.setattr(importing, "IMPORT_BATCH", 2)
+    import_records(SYSTEM, [record(ref="keep")])
+    before = snapshot(), counts()
+    calls = []
+    original = importing._stage
+
+    def failing(run_id, batch):
+        calls.append(run_id)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return original(run_id, batch)
+    monkeypatch.setattr(importing, "_stage", failing)
+    with pytest.raises(RuntimeError):
+        import_records(SYSTEM, [record(ref=f"f{n}") for n in range(6)] + [record(ref="keep")])
+    assert (snapshot(), counts()) == before
+    from kb.models import ImportRun
+    assert db.session.scalar(select(ImportRun.status).order_by(ImportRun.id.desc())) == "failed"
+
+
+def test_what_a_killed_import_staged_is_cleared_by_the_next(app, monkeypatch):
+    from kb.models import ImportRun
+    from kb.services import importing
+    run_id = importing._start_run(SYSTEM, "published", 2)
+    importing._stage(run_id, importing.validate_records([record(ref="k1"), record(ref="k2")]))
+    db.session.execute(ImportRun.__table__.update().values(pid=2**22 + 12345))  # not running
+    db.session.commit()
+    assert _staged() == 2 and "k1" not in _visible()
+    import_records(SYSTEM, [record(ref="k1")])
+    assert _staged() == 0
+    assert set(_visible()) == {"k1"}
+    assert db.session.get(ImportRun, run_id).status == "abandoned"
+
+
+def test_a_running_import_is_not_cleared(app):
+    from kb.services import importing
+    run_id = importing._start_run(SYSTEM, "published", 1)  # this process: alive
+    importing._stage(run_id, importing.validate_records([record(ref="r1")]))
+    import_records(SYSTEM, [record(ref="r2")])
+    assert _staged() == 1
+    importing._discard_run(run_id, "failed")
+    assert _staged() == 0
+
+
+def test_staged_examples_are_nowhere_to_be_seen(app, client):
+    from kb.services import importing
+    run_id = importing._start_run(SYSTEM, "published", 1)
+    importing._stage(run_id, importing.validate_records([record(
+        ref="hidden", title="Verborgen gefaseerde import", organisation="Geheime Importstichting",
+        municipality="Importdorp")]))
+    staged_id = db.session.scalar(select(Example.id).where(Example.ref == "hidden"))
+    assert client.get(f"/voorbeelden/{staged_id}").status_code == 404
+    assert client.get(f"/api/v1/examples/{staged_id}").status_code == 404
+    for url in ("/api/v1/search?q=verborgen", "/voorbeelden", "/organisaties", "/"):
+        text = client.get(url).get_data(as_text=True)
+        assert "Verborgen gefaseerde import" not in text and "Geheime Importstichting" not in text
+    assert [r["ref"] for r in export_records(SYSTEM, ("draft", "submitted", "published",
+                                                      "changes_requested", "rejected",
+                                                      "archived"))] == []

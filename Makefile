@@ -32,8 +32,9 @@ init: install
 	$(BIN)/kb init
 	$(BIN)/kb demo --if-empty
 
+# A local demo has no mail server: its mail (registration and reset links) goes to the log.
 run: init
-	$(BIN)/kb run --host $(HOST) --port $(PORT)
+	KB_MAIL_LOG_LINKS=true $(BIN)/kb run --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -17,7 +17,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
     register_extensions(app)
     register_blueprints(app)
-    register_security_headers(app)
+    from kb.web import hardening
+    hardening.install(app)
     from kb.cli import register_commands
     register_commands(app)
     return app
@@ -53,7 +54,7 @@ def register_extensions(app: Flask) -> None:
     from kb import models  # noqa: F401  (registers the tables)
     from kb.search import check_whoosh
     check_whoosh()
-    from kb.database import configure_sqlite
+    from kb.database import configure_sqlite, owner_only
     from kb.extensions import babel, csrf, db, limiter, login, mail, migrate
 
     db.init_app(app)
@@ -67,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     # The locale is chosen per request, even when requests share an app context (tests).
     app.before_request(flask_babel_refresh)
     login.user_loader(load_user)
+    owner_only(app.config["SQLALCHEMY_DATABASE_URI"])
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -112,21 +114,19 @@ def select_locale() -> str:
     return choice if choice in current_app.config["LANGUAGES"] else "nl"
 
 
-def load_user(user_id: str):
-    """Flask-Login: the active account whose id and session token match the cookie."""
-    from kb.extensions import db
-    from kb.models import User
-    ident, _, token = user_id.partition(":")
-    user = db.session.get(User, int(ident)) if ident.isdigit() else None
-    if user is None or not token or not secrets.compare_digest(user.session_token, token):
-        return None
-    return user if user.active else None
+def load_user(identity: str):
+    """Flask-Login: the active account whose server-side session the cookie names."""
+    from kb.services.accounts import user_for_session
+    return user_for_session(identity)
 
 
 def register_blueprints(app: Flask) -> None:
     """Register the web blueprints and the error pages."""
     from kb import api
-    from kb.web import accounts, contribute, curation, errors, feeds, moderation, public, search
+    from kb.web import (accounts, contribute, curation, errors, feeds, freshness, guard,
+                        moderation, public, search)
+    guard.install(app)  # before the routes: they use its bounded `int` converter
+    freshness.install(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(contribute.bp)
@@ -138,19 +138,3 @@ def register_blueprints(app: Flask) -> None:
     errors.register(app)
     from kb.web.templating import register_template_helpers
     register_template_helpers(app)
-
-
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-
-
-def register_security_headers(app: Flask) -> None:
-    """Add a strict Content-Security-Policy and related headers to every response."""
-
-    @app.after_request
-    def _headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response

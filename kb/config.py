@@ -19,11 +19,21 @@ class Defaults:
     # Cookies: stricter than Flask's defaults.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False  # set True behind HTTPS
+    SESSION_COOKIE_SECURE = False  # over HTTPS every cookie is marked Secure anyway
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are believed (the
+    # client's address for limits, HTTPS for Secure cookies and HSTS). 0: none.
+    TRUSTED_PROXIES = 0
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
+
+    # Index work a request may do itself; more is done by a background thread meanwhile.
+    INDEX_INLINE_EVENTS = 100  # outbox events applied in the request (about 10 ms each)
+    INDEX_INLINE_REBUILD = 1000  # published examples: a missing index this small is
+    # rebuilt in the request (about 2.5 s), a larger one in the background
+    INDEX_INLINE_LOCK_SECONDS = 1.0  # waiting for another process's index writer
+    INDEX_OWN_LOCK_SECONDS = 5.0  # ... when the visitor must see their own change
 
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
@@ -31,14 +41,23 @@ class Defaults:
 
     # Abuse limits: per client address (Flask-Limiter) ...
     RATELIMIT_STORAGE_URI = "memory://"  # e.g. redis://localhost:6379 to share across hosts
-    RATELIMIT_HEADERS_ENABLED = True
+    # Our 429 pages say when to try again (Retry-After); Flask-Limiter would also put its
+    # window's Retry-After on every answer of a limited page, a 503 included.
+    RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT = "20 per 15 minutes"
     REGISTER_LIMIT = "5 per hour"
     RESET_LIMIT = "5 per hour"
     SUBMIT_LIMIT = "30 per hour"
+    SEARCH_LIMIT = "120 per minute"  # anonymous searches (page, API, feeds together)
     # ... and per account, counted in the database so every worker and host agrees.
     ACCOUNT_LIMITS = {  # kind: (attempts, window in seconds)
+        # Failed logins for one address (email): after these, only a browser where the
+        # account logged in before may go on trying; others are offered a reset link.
         "login": (8, 15 * 60),
+        "login-device": (8, 15 * 60),  # failed logins from such a trusted browser
+        # Failed logins from one client address (successes do not count: a workshop of
+        # 90 people shares one Wi-Fi).
+        "login-address": (40, 15 * 60),
         "reset": (3, 3600),
         "submit": (20, 3600),
     }
@@ -51,4 +70,7 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "Praktijkbank <noreply@praktijkbank.example>"
+    # Without MAIL_SERVER nothing is mailed; set this to write such mail (with its links)
+    # to the log instead, for a setup without mail where an admin passes links on.
+    MAIL_LOG_LINKS = False
     RESET_TOKEN_MAX_AGE = 3600

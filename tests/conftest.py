@@ -1,6 +1,7 @@
 """Fixtures: an app over a temporary instance folder, on SQLite and (when configured) PostgreSQL."""
 import os
 import shutil
+from contextlib import contextmanager
 
 import pytest
 from flask import g, has_app_context
@@ -46,6 +47,26 @@ def run_init(app) -> None:
     """`kb init` through the real CLI: migrations to head, then the defaults."""
     result = app.test_cli_runner().invoke(args=["init"])
     assert result.exit_code == 0, result.output
+
+
+@contextmanager
+def scratch_postgres(suffix: str):
+    """A fresh PostgreSQL database of a test's own beside the shared one (whose tables the
+    other tests empty); yields its URL and drops it afterwards."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    url = make_url(PG_URL)
+    name = f"{url.database}_{suffix}"
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def reset_postgres(url: str) -> None:
@@ -119,3 +140,15 @@ def client(app):
 def runner(app):
     """A CLI runner of the app."""
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def inbox(app):
+    """A running SMTP server the app is configured to send through."""
+    from tests.mailbox import start_smtp
+    handler, controller, port = start_smtp()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    app.extensions["mailman"].server = "127.0.0.1"
+    app.extensions["mailman"].port = port
+    yield handler
+    controller.stop()

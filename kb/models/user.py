@@ -3,11 +3,12 @@ import datetime as dt
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb.extensions import db
+from kb.models.types import UTCDateTime
 from kb.models.organisation import Organisation
 from kb.util import utcnow
 
@@ -30,8 +31,13 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Rotated on password change and "log out everywhere": invalidates old sessions.
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Set when the owner followed a link mailed to the address (or an admin made the
+    # account); until then the account cannot log in.
+    email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    login_key = None  # the key of the server-side session this object was loaded for
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -49,8 +55,8 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        """Flask-Login identity: id plus session token, so rotation logs sessions out."""
-        return f"{self.id}:{self.session_token}"
+        """Flask-Login identity: the account and the key of its server-side session."""
+        return f"{self.id}:{self.login_key or ''}"
 
     @property
     def organisation_label(self) -> str:

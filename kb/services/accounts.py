@@ -4,19 +4,21 @@ import secrets
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from flask_mailman import EmailMessage
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from kb.extensions import db
-from kb.models import ROLES, User
+from kb.models import ROLES, LoginSession, User
+from kb.models.session import key_digest
 from kb.services import permissions as perm
 from kb.services import throttle
 from kb.services.base import unit_of_work
 from kb.services.errors import Invalid
+from kb.services.mailer import send_later
 from kb.services.taxonomy import find_organisation
-from kb.util import utcnow
+from kb.util import parse_id, utcnow
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200
@@ -56,7 +58,8 @@ def _clean_name(name: str | None) -> str:
 
 
 def _validated_account(email: str, name: str, role: str, password: str) -> tuple[str, str]:
-    """Check the fields of a new account; return the normalised email and name."""
+    """Check the fields of an account an admin creates; return the normalised email and
+    name (an admin may hear that the address is taken; a registering stranger may not)."""
     email = normalise_email(email)
     name = _clean_name(name)
     if role not in ROLES:
@@ -73,7 +76,7 @@ def create_user(actor, email: str, name: str, role: str, password: str,
     """Create an account with any role (an admin's operation)."""
     perm.require(perm.can_manage_users(actor))
     email, name = _validated_account(email, name, role, password)
-    user = User(email=email, name=name, role=role)
+    user = User(email=email, name=name, role=role, email_confirmed_at=utcnow())
     if organisation:
         user.organisation = find_organisation(organisation)
     user.set_password(password)
@@ -96,6 +99,9 @@ def reset_password(actor, email: str, password: str) -> User:
 # Checked against when the address is unknown, so both answers take as long.
 _DUMMY_HASH = "scrypt:32768:8:1$dummysaltdummys$" + "0" * 128
 RESET_SALT = "praktijkbank-password-reset"
+CONFIRM_SALT = "praktijkbank-confirm-address"
+DEVICE_SALT = "praktijkbank-trusted-device"
+CONFIRM_MAX_AGE = 3 * 24 * 3600
 
 
 def _organisation_fields(user: User, organisation: str) -> None:
@@ -109,39 +115,154 @@ def _organisation_fields(user: User, organisation: str) -> None:
 
 
 @unit_of_work
-def register(email: str, name: str, password: str, organisation: str) -> User:
-    """Open a participant account for oneself."""
-    email, name = _validated_account(email, name, "participant", password)
-    user = User(email=email, name=name, role="participant")
+def register(email: str, name: str, password: str, organisation: str, link_for) -> None:
+    """Open a participant account, to be confirmed through a link mailed to the address.
+
+    Whether the address already has an account shows neither in the answer nor in its
+    duration: both take one password hash and hand one mail to the background sender (to
+    an existing account: a notice with a reset link). A concurrent registration of the
+    same address ends the same way. `link_for(endpoint, token)` makes the mailed links.
+    """
+    user = User(email=normalise_email(email), name=_clean_name(name), role="participant")
+    check_password_rules(password)
     _organisation_fields(user, organisation)
     user.set_password(password)
-    db.session.add(user)
-    return user
+    existing = find_user(user.email)
+    if existing is None:
+        try:
+            with db.session.begin_nested():  # a savepoint: a concurrent twin loses only this
+                db.session.add(user)
+        except IntegrityError:
+            existing = find_user(user.email)
+    if existing is None:
+        token = _serializer(CONFIRM_SALT).dumps({"id": user.id, "e": user.email})
+        _mail_confirmation(user, link_for("accounts.confirm", token))
+    elif existing.active:
+        _mail_already_registered(existing, link_for("accounts.reset_password",
+                                                    _reset_token(existing)))
 
 
 @unit_of_work
-def _attempt_login(key: str, password: str) -> User | None:
-    """The account if the password matches; a failure is counted (and committed)."""
-    throttle.check("login", key)
+def confirm_address(token: str) -> User:
+    """Confirm an account's address through its mailed link (it may then log in)."""
+    try:
+        data = _serializer(CONFIRM_SALT).loads(token, max_age=CONFIRM_MAX_AGE)
+    except BadData:
+        raise Invalid({"token": _("Deze link is verlopen of ongeldig. Registreer opnieuw.")})
+    user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
+    if user is None or not user.active or user.email != data.get("e"):
+        raise Invalid({"token": _("Deze link is verlopen of ongeldig. Registreer opnieuw.")})
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    return user
+
+
+def device_token(user: User) -> str:
+    """A signed mark for a browser where this account logged in: there, its owner may go
+    on logging in while strangers' wrong guesses keep the account closed to others."""
+    return _serializer(DEVICE_SALT).dumps({"u": user.id, "n": secrets.token_hex(8)})
+
+
+def read_device(token: str | None) -> dict | None:
+    """The trusted-device mark from a cookie, if it is genuine (a year at most)."""
+    if not token:
+        return None
+    try:
+        data = _serializer(DEVICE_SALT).loads(token, max_age=365 * 24 * 3600)
+    except BadData:
+        return None
+    return data if isinstance(data, dict) and "u" in data and "n" in data else None
+
+
+def _locked_out_message(wait: int) -> str:
+    """What someone hears whose account is closed to new browsers for a while."""
+    return _("Er is te vaak een verkeerd wachtwoord ingevuld voor dit e-mailadres. Log in "
+             "op een apparaat waarop je eerder inlogde, vraag een nieuw wachtwoord aan, of "
+             "probeer het over %(wait)s opnieuw.", wait=throttle.wait_text(wait))
+
+
+@unit_of_work
+def _attempt_login(key: str, password: str, address: str, device: dict | None) -> User | None:
+    """The account if the password matches. Failures are counted (and committed) for the
+    address typed, the client address and a trusted browser; too many from one address
+    refuse that address; too many for one account refuse browsers it never used."""
+    throttle.check("login-address", address)
     user = find_user(key) if key else None
+    trusted = device is not None and user is not None and device["u"] == user.id
+    if trusted:
+        throttle.check("login-device", device["n"])
+    elif throttle.is_limited("login", key):
+        wait = throttle.retry_after("login", key)
+        raise throttle.TooMany(wait, _locked_out_message(wait))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)  # the same time as a real check
     elif user.check_password(password):
-        if user.active:
+        if user.active and user.email_confirmed_at is not None:
             user.last_login_at = utcnow()
         return user
     throttle.count("login", key)
+    throttle.count("login-address", address)
+    if trusted:
+        throttle.count("login-device", device["n"])
     return None
 
 
-def authenticate(email: str, password: str) -> User:
-    """The account for these credentials; one answer for every kind of failure."""
-    user = _attempt_login((email or "").strip().lower()[:254], password or "")
+def authenticate(email: str, password: str, address: str = "",
+                 device: dict | None = None) -> User:
+    """The account for these credentials; one answer for every kind of failure. TooMany
+    when this client or (on an unknown browser) this account tried too often."""
+    user = _attempt_login((email or "").strip().lower()[:254], password or "",
+                          address or "unknown", device)
     if user is None:
         raise Invalid({"password": _("Dit e-mailadres en wachtwoord horen niet bij elkaar.")})
     if not user.active:  # the right password proves who asks, so saying why is safe
         raise Invalid({"email": _("Dit account is geblokkeerd. "
                                   "Neem contact op met de beheerders.")})
+    if user.email_confirmed_at is None:
+        raise Invalid({"email": _("Bevestig eerst je e-mailadres met de link die we je "
+                                  "mailden. Geen mail gekregen? Vraag via 'Wachtwoord "
+                                  "vergeten' een nieuwe link aan.")})
+    return user
+
+
+@unit_of_work
+def start_session(user: User, remember: bool = False) -> User:
+    """Begin a server-side session for a signed-in account (sets user.login_key)."""
+    config = current_app.config
+    lifetime = config["REMEMBER_COOKIE_DURATION"] if remember \
+        else config["PERMANENT_SESSION_LIFETIME"]
+    now, key = utcnow(), secrets.token_urlsafe(32)
+    db.session.execute(delete(LoginSession).where(
+        LoginSession.user_id == user.id,
+        or_(LoginSession.expires_at < now, LoginSession.token != user.session_token)))
+    db.session.add(LoginSession(digest=key_digest(key), user_id=user.id,
+                                token=user.session_token, expires_at=now + lifetime))
+    user.login_key = key
+    return user
+
+
+@unit_of_work
+def end_session(user: User) -> None:
+    """End this browser's session on the server: a copied cookie no longer works."""
+    if user.login_key:
+        db.session.execute(delete(LoginSession).where(
+            LoginSession.digest == key_digest(user.login_key)))
+
+
+def user_for_session(identity: str) -> User | None:
+    """The active account whose unexpired, unrevoked session the cookie names."""
+    ident, _sep, key = (identity or "").partition(":")
+    number = parse_id(ident)
+    if number is None or not key:
+        return None
+    row = db.session.scalar(select(LoginSession).where(LoginSession.digest == key_digest(key)))
+    if row is None or row.user_id != number or row.expires_at <= utcnow():
+        return None
+    user = db.session.get(User, number)
+    if user is None or not user.active or not secrets.compare_digest(row.token,
+                                                                     user.session_token):
+        return None
+    user.login_key = key
     return user
 
 
@@ -155,7 +276,8 @@ def update_profile(actor: User, name: str, organisation: str) -> User:
 
 @unit_of_work
 def change_password(actor: User, current: str, new: str) -> User:
-    """Set a new password after checking the current one; other sessions end."""
+    """Set a new password after checking the current one; every session ends (the view
+    starts a new one for this browser)."""
     if not actor.check_password(current or ""):
         raise Invalid({"current_password": _("klopt niet")})
     check_password_rules(new or "")
@@ -170,9 +292,9 @@ def log_out_everywhere(actor: User) -> User:
     return actor
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    """Signs reset tokens with the app's secret key."""
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+def _serializer(salt: str = RESET_SALT) -> URLSafeTimedSerializer:
+    """Signs tokens with the app's secret key, one salt per purpose."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def _hash_fingerprint(user: User) -> str:
@@ -180,17 +302,22 @@ def _hash_fingerprint(user: User) -> str:
     return user.password_hash[-16:]
 
 
+def _reset_token(user: User) -> str:
+    """A reset token for the account, valid until the password changes."""
+    return _serializer().dumps({"id": user.id, "h": _hash_fingerprint(user)})
+
+
 @unit_of_work
 def request_password_reset(email: str, link_for) -> None:
-    """Send a reset link to the account's address, if there is such an active account."""
+    """Mail a reset link to the account's address, if there is such an active account.
+    The answer and its duration do not tell: the mail goes out in the background."""
     key = (email or "").strip().lower()[:254]
     throttle.check("reset", key)
     throttle.count("reset", key)
     user = find_user(key) if key else None
     if user is None or not user.active:
         return  # the same answer either way: no account enumeration
-    token = _serializer().dumps({"id": user.id, "h": _hash_fingerprint(user)})
-    send_reset_link(user, link_for(token))
+    send_reset_link(user, link_for(_reset_token(user)))
 
 
 def _user_for_token(token: str) -> User:
@@ -212,21 +339,41 @@ def check_reset_token(token: str) -> User:
 
 @unit_of_work
 def reset_password_with_token(token: str, password: str) -> User:
-    """Set a new password through a reset link; the link then stops working."""
+    """Set a new password through a reset link; the link then stops working. Following a
+    mailed link also confirms the address."""
     user = _user_for_token(token)
     check_password_rules(password or "")
     user.set_password(password)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
     return user
 
 
 def send_reset_link(user: User, link: str) -> None:
-    """Mail the link through the configured SMTP server, or log it for an admin."""
-    if not current_app.config.get("MAIL_SERVER"):
-        current_app.logger.warning("No MAIL_SERVER configured; password reset link for %s: %s",
-                                   user.email, link)
-        return
+    """Mail the reset link (in the background)."""
     body = _("Hallo %(name)s,\n\nJe vroeg een nieuw wachtwoord aan voor Praktijkbank. "
              "Kies het via deze link (een uur geldig):\n\n%(link)s\n\n"
              "Vroeg je dit niet aan? Dan kun je dit bericht negeren.",
              name=user.name, link=link)
-    EmailMessage(_("Nieuw wachtwoord voor Praktijkbank"), body, to=[user.email]).send()
+    send_later(user.email, _("Nieuw wachtwoord voor Praktijkbank"), body,
+               f"password reset link for account {user.id}")
+
+
+def _mail_confirmation(user: User, link: str) -> None:
+    """Mail the link that confirms a new account's address."""
+    body = _("Hallo %(name)s,\n\nWelkom bij Praktijkbank! Bevestig je e-mailadres via deze "
+             "link (drie dagen geldig), dan kun je inloggen:\n\n%(link)s\n\n"
+             "Heb je geen account aangevraagd? Dan kun je dit bericht negeren.",
+             name=user.name, link=link)
+    send_later(user.email, _("Bevestig je account bij Praktijkbank"), body,
+               f"confirmation link for account {user.id}")
+
+
+def _mail_already_registered(user: User, link: str) -> None:
+    """Tell the owner of an address that it already has an account."""
+    body = _("Hallo %(name)s,\n\nIemand probeerde een account bij Praktijkbank te openen met "
+             "dit e-mailadres, maar je hebt er al een. Log in met je wachtwoord, of kies een "
+             "nieuw wachtwoord via deze link (een uur geldig):\n\n%(link)s\n\n"
+             "Was jij dit niet? Dan kun je dit bericht negeren.", name=user.name, link=link)
+    send_later(user.email, _("Je hebt al een account bij Praktijkbank"), body,
+               f"already-registered notice for account {user.id}")

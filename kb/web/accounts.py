@@ -1,6 +1,6 @@
 """Accounts: register, log in and out, the account page, passwords and reset links."""
-from flask import (Blueprint, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import (Blueprint, current_app, flash, make_response, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,15 +11,22 @@ from wtforms.validators import InputRequired, Length
 from kb.extensions import limiter
 from kb.services import accounts
 from kb.services.errors import Invalid
+from kb.services.throttle import TooMany
 from kb.services.taxonomy import partner_names
 from kb.web.helpers import ActionForm, safe_next, show_errors
 
 bp = Blueprint("accounts", __name__)
 
 
-def _limit(name: str):
-    """A Flask-Limiter limit on POSTs, its value read from the config at request time."""
-    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+DEVICE_COOKIE = "kb_device"
+
+
+def _limit(name: str, failures_only: bool = False):
+    """A Flask-Limiter limit on POSTs, its value read from the config at request time;
+    with failures_only, a request counts only when it did not succeed (a redirect)."""
+    deduct = (lambda response: response.status_code != 302) if failures_only else None
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"],
+                         deduct_when=deduct)
 
 
 class LoginForm(FlaskForm):
@@ -69,21 +76,37 @@ class ResetForm(FlaskForm):
 
 
 def _sign_in(user, remember: bool = False):
-    """Start the session and go where the visitor was heading."""
+    """Start a server-side session, mark this browser as one the account uses, and go
+    where the visitor was heading."""
+    accounts.start_session(user, remember)
     login_user(user, remember=remember)
-    return redirect(safe_next(request.args.get("next")))
+    response = redirect(safe_next(request.args.get("next")))
+    response.set_cookie(DEVICE_COOKIE, accounts.device_token(user), max_age=365 * 24 * 3600,
+                        httponly=True, samesite="Lax", secure=request.is_secure)
+    return response
+
+
+def _this_device() -> dict | None:
+    """The trusted-device mark of this browser, if it has a genuine one."""
+    return accounts.read_device(request.cookies.get(DEVICE_COOKIE))
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
-@_limit("LOGIN_LIMIT")
+@_limit("LOGIN_LIMIT", failures_only=True)
 def login():
     """Log in with email and password."""
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data)
+            user = accounts.authenticate(form.email.data, form.password.data,
+                                         request.remote_addr or "", _this_device())
         except Invalid as exc:
             show_errors(form, exc)
+        except TooMany as exc:
+            form.form_errors.append(str(exc))
+            response = make_response(render_template("accounts/login.html", form=form), 429)
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
         else:
             flash(_("Welkom terug, %(name)s.", name=user.name), "success")
             return _sign_in(user, form.remember.data)
@@ -93,8 +116,10 @@ def login():
 
 @bp.post("/uitloggen")
 def logout():
-    """End the session (a POST, so no other site can log someone out)."""
+    """End the session, on the server too (a POST, so no other site can log someone out)."""
     if ActionForm().validate_on_submit():
+        if current_user.is_authenticated:
+            accounts.end_session(current_user._get_current_object())
         logout_user()
         flash(_("Je bent uitgelogd."), "success")
     return redirect(url_for("public.home"))
@@ -107,16 +132,33 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.register(form.email.data, form.name.data, form.password.data,
-                                     form.organisation.data)
+            accounts.register(form.email.data, form.name.data, form.password.data,
+                              form.organisation.data, _external_link)
         except Invalid as exc:
             show_errors(form, exc)
         else:
-            flash(_("Welkom bij Praktijkbank! Je kunt nu praktijkvoorbeelden delen."), "success")
-            return _sign_in(user)
+            # The same answer whether or not the address already had an account.
+            return render_template("accounts/check_mail.html", email=form.email.data.strip())
     status = 400 if form.errors or form.form_errors else 200
     return render_template("accounts/register.html", form=form,
                            partners=partner_names()), status
+
+
+def _external_link(endpoint: str, token: str) -> str:
+    """A full link to a page that takes a token (for mail)."""
+    return url_for(endpoint, token=token, _external=True)
+
+
+@bp.get("/registreren/bevestigen/<token>")
+def confirm(token: str):
+    """Confirm the address of a new account through its mailed link, and log in."""
+    try:
+        user = accounts.confirm_address(token)
+    except Invalid as exc:
+        return render_template("accounts/reset.html", form=None, error=exc.errors["token"]), 400
+    flash(_("Welkom bij Praktijkbank! Je e-mailadres is bevestigd en je kunt nu "
+            "praktijkvoorbeelden delen."), "success")
+    return _sign_in(user)
 
 
 @bp.get("/account")
@@ -163,8 +205,10 @@ def change_password():
         except Invalid as exc:
             show_errors(form, exc)
         else:
-            # The session token rotated: renew this session's cookie (with the real object).
-            login_user(current_user._get_current_object())
+            # Every session ended with the new password: this browser gets a new one.
+            user = current_user._get_current_object()
+            accounts.start_session(user)
+            login_user(user)
             flash(_("Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd."),
                   "success")
             return redirect(url_for(".account"))

@@ -1,12 +1,16 @@
 """Error pages: friendly Dutch pages for 400, 403, 404, 405, 413, 429 and 500."""
-from flask import render_template, request
+import time
+
+from flask import current_app, make_response, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from kb.extensions import db
+from kb.extensions import db, limiter
 from kb.services.errors import Forbidden, NotFound
-from kb.services.throttle import TooMany
+from kb.services.throttle import TooMany, wait_text
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -25,35 +29,112 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
-def render_error(code: int, detail: str | None = None):
+def render_error(code: int, detail: str | None = None, fields: dict | None = None):
     """The error page for a status code (JSON for API paths)."""
     title, text = _messages().get(code, (str(code), ""))
     if request.path.startswith("/api/"):
-        return {"error": {"status": code, "message": detail or title}}, code
+        body = {"error": {"status": code, "message": detail or title}}
+        if fields:
+            body["error"]["fields"] = fields
+        return body, code
     return render_template("errors/error.html", code=code, title=title, text=detail or text), code
 
 
+def _limiter_wait() -> int:
+    """Seconds until Flask-Limiter's exhausted limit for this request resets."""
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, int(current.reset_at - time.time()) + 1)
+
+
+def _with_retry_after(rendered, seconds: int):
+    """A rendered error with a Retry-After header."""
+    response = make_response(rendered)
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+BUSY_SIGNS = ("database is locked", "database table is locked", "lock timeout",
+              "could not obtain lock", "deadlock detected", "canceling statement due to")
+RETRY_SECONDS = 5
+
+
+def is_busy(exc: OperationalError) -> bool:
+    """True when the database was too busy (a lock not granted in time), not broken."""
+    text = str(exc.orig).lower()
+    return any(sign in text for sign in BUSY_SIGNS)
+
+
+def _busy_page():
+    """503 "try again shortly", keeping what was typed: a form that sends it again (all
+    fields but passwords, which are never written into a page)."""
+    if request.path.startswith("/api/"):
+        body = {"error": {"status": 503, "message": _("Het is even te druk. Probeer het zo "
+                                                      "nog eens.")}}
+        return _with_retry_after((body, 503), RETRY_SECONDS)
+    posted = list(request.form.items(multi=True)) if request.method == "POST" else []
+    kept = [(name, value) for name, value in posted if "password" not in name]
+    page = render_template("errors/busy.html", kept=kept, action=request.full_path,
+                           method=request.method, password_dropped=len(kept) < len(posted))
+    return _with_retry_after((page, 503), RETRY_SECONDS)
+
+
+def _csrf(_exc):
+    """A form without a valid CSRF token."""
+    return render_error(400, _("Het formulier is verlopen of ongeldig. "
+                               "Laad de pagina opnieuw en probeer het nog eens."))
+
+
+def _too_many(exc: TooMany):
+    """A per-account or per-address limit counted in the database."""
+    return _with_retry_after(render_error(429, str(exc)), exc.retry_after)
+
+
+def _rate_limited(_exc):
+    """A Flask-Limiter limit: say how long to wait."""
+    wait = _limiter_wait()
+    text = _("Dat is te vaak geprobeerd in korte tijd. Probeer het over %(wait)s "
+             "opnieuw.", wait=wait_text(wait))
+    return _with_retry_after(render_error(429, text), wait)
+
+
+def _http(exc: HTTPException):
+    """Werkzeug's errors as our pages, keeping their headers (Allow on a 405, ...)."""
+    if exc.code is not None and exc.code < 400:  # routing redirects pass through
+        return exc
+    response = make_response(render_error(exc.code or 500))
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def _database_error(exc: OperationalError):
+    """A busy database is a 503 to try again; anything else is our fault."""
+    db.session.rollback()
+    if not is_busy(exc):
+        current_app.logger.exception("Database error on %s", request.path)
+        return render_error(InternalServerError.code)
+    current_app.logger.warning("Database busy on %s: %s", request.path, exc.orig)
+    return _busy_page()
+
+
+def _unexpected(_exc):
+    """A bug: log it, roll back, and show the apology page."""
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    return render_error(InternalServerError.code)
+
+
 def register(app) -> None:
-    """Install the error handlers on the app."""
-
-    @app.errorhandler(CSRFError)
-    def _csrf(exc):
-        return render_error(400, _("Het formulier is verlopen of ongeldig. "
-                                   "Laad de pagina opnieuw en probeer het nog eens."))
-
+    """Install the error handlers on the app (the most specific class wins)."""
+    app.register_error_handler(CSRFError, _csrf)
     # Services raise domain errors; a view that does not handle one gets the plain page.
     app.register_error_handler(Forbidden, lambda exc: render_error(403))
     app.register_error_handler(NotFound, lambda exc: render_error(404))
-    app.register_error_handler(TooMany, lambda exc: render_error(429))
-
-    @app.errorhandler(HTTPException)
-    def _http(exc):
-        if exc.code is not None and exc.code < 400:  # routing redirects pass through
-            return exc
-        return render_error(exc.code or 500)
-
-    @app.errorhandler(Exception)
-    def _unexpected(exc):
-        db.session.rollback()
-        app.logger.exception("Unhandled error on %s", request.path)
-        return render_error(InternalServerError.code)
+    app.register_error_handler(TooMany, _too_many)
+    app.register_error_handler(RateLimitExceeded, _rate_limited)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(OperationalError, _database_error)
+    app.register_error_handler(Exception, _unexpected)

@@ -37,10 +37,21 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> N
 
 
 @pytest.fixture(scope="session")
-def live_env(tmp_path_factory) -> dict:
-    """The environment of the live server: its own instance folder, SQLite."""
+def live_inbox():
+    """The SMTP server the live server sends its mail to."""
+    from tests.mailbox import start_smtp
+    handler, controller, port = start_smtp()
+    handler.port = port
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def live_env(tmp_path_factory, live_inbox) -> dict:
+    """The environment of the live server: its own instance folder, SQLite, mail."""
     instance = tmp_path_factory.mktemp("browser-instance")
-    env = {**os.environ, "KB_INSTANCE_PATH": str(instance)}
+    env = {**os.environ, "KB_INSTANCE_PATH": str(instance), "KB_MAIL_SERVER": "127.0.0.1",
+           "KB_MAIL_PORT": str(live_inbox.port)}
     env.pop("KB_DATABASE_URL", None)
     return env
 

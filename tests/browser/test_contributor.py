@@ -37,7 +37,7 @@ def write_example(page) -> None:
     page.get_by_role("button", name="Indienen voor publicatie").click()
 
 
-def test_participant_submits_and_moderator_publishes(live_server, live_env, page):
+def test_participant_submits_and_moderator_publishes(live_server, live_env, live_inbox, page):
     page.goto(live_server + "/registreren")
     page.get_by_label("Naam").fill("Ilse Bakker")
     page.get_by_label("Organisatie").fill("Kwadraad")
@@ -45,6 +45,9 @@ def test_participant_submits_and_moderator_publishes(live_server, live_env, page
     page.get_by_label("Wachtwoord").fill("geldcafe-katwijk")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Account aanmaken").click()
+    assert page.get_by_role("heading", name="Bekijk je e-mail").is_visible()
+    page.goto(live_server + live_inbox.link("ilse@voorbeeld.nl", "/registreren/bevestigen/"))
+    assert "Je e-mailadres is bevestigd" in page.content()
     write_example(page)
     page.wait_for_url(re.compile("/mijn-voorbeelden"))
     assert page.locator(".my-example", has_text=TITLE).locator(".status").first.inner_text() \

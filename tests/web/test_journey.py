@@ -30,11 +30,13 @@ def decide(moderator, example_id: int, decision: str, reason: str = ""):
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
 
 
-def test_participant_shares_and_moderator_curates(app, client):
-    # A participant registers, writes and submits an example.
+def test_participant_shares_and_moderator_curates(app, client, inbox):
+    # A participant registers, confirms the address, writes and submits an example.
     response = post_form(client, "/registreren", {
         "name": "Fatima El Amrani", "email": "fatima@voorbeeld.nl",
         "password": "koken-verbindt-2024", "organisation": "Incluzio"}, page="/registreren")
+    assert response.status_code == 200
+    response = client.get(inbox.link("fatima@voorbeeld.nl", "/registreren/bevestigen/"))
     assert response.status_code == 302
     data = form_data(title=TITLE, summary="Buurtbewoners koken samen en eten samen.",
                      body=f"In de {WORD} koken bewoners elke week samen.",

@@ -67,7 +67,8 @@ def free_port() -> int:
 
 def serve(instance: str, port: int) -> subprocess.Popen:
     """gunicorn with one worker on the instance; waits until it answers."""
-    env = {**os.environ, "KB_INSTANCE_PATH": instance}
+    # One client asks far more than a visitor may (SEARCH_LIMIT).
+    env = {**os.environ, "KB_INSTANCE_PATH": instance, "KB_SEARCH_LIMIT": "1000000/minute"}
     server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}",
                                "--timeout", "600", "kb:create_app()"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -34,7 +34,8 @@ def workers(tmp_path):
     """An initialised instance served by gunicorn with two worker processes."""
     if not (BIN / "gunicorn").exists():
         pytest.skip("gunicorn is not installed (test extra)")
-    env = {**os.environ, "KB_INSTANCE_PATH": str(tmp_path)}
+    # The readers below search far more often than a visitor may (SEARCH_LIMIT).
+    env = {**os.environ, "KB_INSTANCE_PATH": str(tmp_path), "KB_SEARCH_LIMIT": "10000/minute"}
     env.pop("KB_DATABASE_URL", None)
     kb(env, "init")
     port = free_port()

@@ -26,7 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import generate  # noqa: E402
-from bench.harness import BIN, Server, Visitor, instance_env, kb, wait_for  # noqa: E402
+from bench.harness import (BIN, Server, Visitor, alive, children, instance_env, kb,  # noqa: E402
+                           wait_for)
 
 PASSWORD = "proef-wachtwoord-123"
 
@@ -165,21 +166,6 @@ def _count(database: str, where: str) -> int:
         return connection.execute(f"SELECT count(*) FROM example WHERE {where}").fetchone()[0]
 
 
-def _children(pid: int) -> list[int]:
-    """A process's children."""
-    done = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
-                          text=True)
-    return [int(line) for line in done.stdout.split()]
-
-
-def _alive(pid: int) -> bool:
-    """True while a process exists and is not a zombie."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 def kills(args) -> None:
     """`kb import` and `kb reindex` killed with -9 at seeded moments: every import is all or
     nothing and completes when run again; every rebuild's workers end with it, the index in
@@ -216,13 +202,13 @@ def kills(args) -> None:
         for _run in range(args.rebuilds):
             process = subprocess.Popen([str(BIN / "kb"), "reindex"], env=env,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            workers = wait_for(lambda: _children(process.pid)
-                               if len(_children(process.pid)) >= 2 else None, 120, 0.05)
+            workers = wait_for(lambda: children(process.pid)
+                               if len(children(process.pid)) >= 2 else None, 120, 0.05)
             time.sleep(rng.uniform(0.0, 6.0))
             process.send_signal(signal.SIGKILL)
             process.wait()
             try:
-                wait_for(lambda: not any(_alive(pid) for pid in workers), 15, 0.2)
+                wait_for(lambda: not any(alive(pid) for pid in workers), 15, 0.2)
             except AssertionError:
                 stragglers += 1
             check = subprocess.run([str(BIN / "kb"), "index-check"], env=env,

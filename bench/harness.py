@@ -144,6 +144,21 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def children(pid: int) -> list[int]:
+    """The ids of a process's child processes."""
+    done = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
+                          text=True)
+    return [int(line) for line in done.stdout.split()]
+
+
+def alive(pid: int) -> bool:
+    """True while a process exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def wait_for(condition, seconds: float, every: float = 0.5):
     """Until condition() is truthy (its value), or fail after `seconds`."""
     deadline = time.monotonic() + seconds

@@ -136,10 +136,10 @@ def register(email: str, name: str, password: str, organisation: str, link_for) 
             existing = find_user(user.email)
     if existing is None:
         token = _serializer(CONFIRM_SALT).dumps({"id": user.id, "e": user.email})
-        _mail_confirmation(user, link_for("accounts.confirm", token))
+        mail_link(user, "confirmation", link_for("accounts.confirm", token))
     elif existing.active:
-        _mail_already_registered(existing, link_for("accounts.reset_password",
-                                                    _reset_token(existing)))
+        mail_link(existing, "already-registered",
+                  link_for("accounts.reset_password", _reset_token(existing)))
 
 
 @unit_of_work
@@ -317,7 +317,7 @@ def request_password_reset(email: str, link_for) -> None:
     user = find_user(key) if key else None
     if user is None or not user.active:
         return  # the same answer either way: no account enumeration
-    send_reset_link(user, link_for(_reset_token(user)))
+    mail_link(user, "reset", link_for(_reset_token(user)))
 
 
 def _user_for_token(token: str) -> User:
@@ -349,31 +349,27 @@ def reset_password_with_token(token: str, password: str) -> User:
     return user
 
 
-def send_reset_link(user: User, link: str) -> None:
-    """Mail the reset link (in the background)."""
-    body = _("Hallo %(name)s,\n\nJe vroeg een nieuw wachtwoord aan voor Praktijkbank. "
-             "Kies het via deze link (een uur geldig):\n\n%(link)s\n\n"
-             "Vroeg je dit niet aan? Dan kun je dit bericht negeren.",
-             name=user.name, link=link)
-    send_later(user.email, _("Nieuw wachtwoord voor Praktijkbank"), body,
-               f"password reset link for account {user.id}")
+def _mails() -> dict[str, tuple[str, str]]:
+    """Subject and text (with %(name)s and %(link)s) of each mail an account may get."""
+    return {
+        "reset": (_("Nieuw wachtwoord voor Praktijkbank"), _(
+            "Hallo %(name)s,\n\nJe vroeg een nieuw wachtwoord aan voor Praktijkbank. "
+            "Kies het via deze link (een uur geldig):\n\n%(link)s\n\n"
+            "Vroeg je dit niet aan? Dan kun je dit bericht negeren.")),
+        "confirmation": (_("Bevestig je account bij Praktijkbank"), _(
+            "Hallo %(name)s,\n\nWelkom bij Praktijkbank! Bevestig je e-mailadres via deze "
+            "link (drie dagen geldig), dan kun je inloggen:\n\n%(link)s\n\n"
+            "Heb je geen account aangevraagd? Dan kun je dit bericht negeren.")),
+        "already-registered": (_("Je hebt al een account bij Praktijkbank"), _(
+            "Hallo %(name)s,\n\nIemand probeerde een account bij Praktijkbank te openen met "
+            "dit e-mailadres, maar je hebt er al een. Log in met je wachtwoord, of kies een "
+            "nieuw wachtwoord via deze link (een uur geldig):\n\n%(link)s\n\n"
+            "Was jij dit niet? Dan kun je dit bericht negeren.")),
+    }
 
 
-def _mail_confirmation(user: User, link: str) -> None:
-    """Mail the link that confirms a new account's address."""
-    body = _("Hallo %(name)s,\n\nWelkom bij Praktijkbank! Bevestig je e-mailadres via deze "
-             "link (drie dagen geldig), dan kun je inloggen:\n\n%(link)s\n\n"
-             "Heb je geen account aangevraagd? Dan kun je dit bericht negeren.",
-             name=user.name, link=link)
-    send_later(user.email, _("Bevestig je account bij Praktijkbank"), body,
-               f"confirmation link for account {user.id}")
-
-
-def _mail_already_registered(user: User, link: str) -> None:
-    """Tell the owner of an address that it already has an account."""
-    body = _("Hallo %(name)s,\n\nIemand probeerde een account bij Praktijkbank te openen met "
-             "dit e-mailadres, maar je hebt er al een. Log in met je wachtwoord, of kies een "
-             "nieuw wachtwoord via deze link (een uur geldig):\n\n%(link)s\n\n"
-             "Was jij dit niet? Dan kun je dit bericht negeren.", name=user.name, link=link)
-    send_later(user.email, _("Je hebt al een account bij Praktijkbank"), body,
-               f"already-registered notice for account {user.id}")
+def mail_link(user: User, kind: str, link: str) -> None:
+    """Mail an account one of its mails with its link (in the background)."""
+    subject, text = _mails()[kind]
+    send_later(user.email, subject, text % {"name": user.name, "link": link},
+               f"{kind} mail for account {user.id}")

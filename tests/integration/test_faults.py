@@ -15,6 +15,7 @@ import time
 import pytest
 
 from tests.factories import record
+from bench.harness import alive, children
 from tests.integration.serving import (BIN, Server, Visitor, instance_env, kb, start_kb,
                                        wait_for)
 
@@ -97,22 +98,6 @@ def test_a_large_import_elsewhere_never_takes_search_or_logins_down(site, tmp_pa
     assert "WORKER TIMEOUT" not in server.output()
 
 
-def _children(pid: int) -> list[int]:
-    """The ids of a process's child processes."""
-    done = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
-                          text=True)
-    return [int(line) for line in done.stdout.split()]
-
-
-def _alive(pid: int) -> bool:
-    """True while a process exists (and is not a zombie)."""
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split(")")[-1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_kill_9_of_an_import_is_all_or_nothing(tmp_path, seed):
     env = instance_env(tmp_path / "kill-import")
@@ -163,12 +148,12 @@ def test_kill_9_of_a_rebuild_ends_its_workers_and_keeps_the_old_index(tmp_path, 
     link = os.path.join(env["KB_INSTANCE_PATH"], "index")
     rebuild = subprocess.Popen([str(BIN / "kb"), "reindex"], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    workers = wait_for(lambda: _children(rebuild.pid) if len(_children(rebuild.pid)) >= 2
+    workers = wait_for(lambda: children(rebuild.pid) if len(children(rebuild.pid)) >= 2
                        else None, 60, 0.05)
     time.sleep(random.Random(seed).uniform(0.0, 1.5))
     rebuild.send_signal(signal.SIGKILL)
     rebuild.wait()
-    wait_for(lambda: not any(_alive(pid) for pid in workers), 15, 0.2)
+    wait_for(lambda: not any(alive(pid) for pid in workers), 15, 0.2)
     assert os.path.isdir(os.path.realpath(link))  # the old one, or the new if it finished
     assert "agree" in kb(env, "index-check")  # the index in use is whole
     leftovers = [name for name in os.listdir(env["KB_INSTANCE_PATH"])

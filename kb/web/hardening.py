@@ -40,6 +40,8 @@ def _headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.endpoint == "static":  # the same for everyone: no need to know who asks
+        return response
     if request.blueprint in PRIVATE_BLUEPRINTS or current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
     return response

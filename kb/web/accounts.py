@@ -103,8 +103,8 @@ def login():
         except Invalid as exc:
             show_errors(form, exc)
         except TooMany as exc:
-            form.form_errors.append(str(exc))
-            response = make_response(render_template("accounts/login.html", form=form), 429)
+            response = make_response(render_template("accounts/login.html", form=form,
+                                                     locked=str(exc)), 429)
             response.headers["Retry-After"] = str(exc.retry_after)
             return response
         else:

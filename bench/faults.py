@@ -47,11 +47,19 @@ def _site(folder: Path, records: int = 0, workers: int = 4, **settings):
     return env, Server(env, workers)
 
 
+WORDS = ("mantelzorg ouderen eenzaamheid wijk gesprek spreekkamer jongeren school gezondheid "
+         "bewegen dementie armoede schulden vrijwilligers huisarts welzijn samen koken "
+         "tuin bibliotheek leefstijl regie zingeving werk wonen herstel").split()
+
+
 class Load:
-    """Readers searching and members logging in, in threads, counting every answer."""
+    """Readers searching (a different pair of words each time, so that searches read the
+    index's files, not only what is cached) and members logging in, in threads, counting
+    every answer."""
 
     def __init__(self, base: str, users: int):
         self.base, self.stop = base, threading.Event()
+        self.random = random.Random(5)
         self.statuses: dict[int, int] = {}
         self.search_ms: list[float] = []
         self.lock = threading.Lock()
@@ -78,7 +86,8 @@ class Load:
         """One person: search, open the search page, log in and out, again."""
         reader, member = Visitor(self.base), Visitor(self.base)
         while not self.stop.is_set():
-            for path in ("/api/v1/search?q=mantelzorg+ouderen", "/zoeken?q=eenzaamheid"):
+            words = "+".join(self.random.sample(WORDS, 2))
+            for path in (f"/api/v1/search?q={words}", f"/zoeken?q={words}&sort=newest"):
                 started = time.perf_counter()
                 self._note(reader.get(path, timeout=120)[0], started)
             self._note(member.post("/inloggen", {"email": "lid@voorbeeld.nl",
@@ -102,7 +111,10 @@ def import_load(args) -> None:
         other = instance_env(folder / "other-host",
                              "sqlite:///" + str(folder / "site" / "praktijkbank.sqlite"))
         path = folder / "large.json"
-        path.write_text(json.dumps(generate(args.records, seed=11)))
+        records = generate(args.records, seed=11)
+        for item in records:  # new examples, not updates of the 200 already there
+            item["ref"] = "golf-" + item["ref"]
+        path.write_text(json.dumps(records))
         try:
             with Load(server.base, args.users) as load:
                 started = time.perf_counter()
@@ -142,17 +154,21 @@ def lost_index(args) -> None:
         try:
             reader = Visitor(server.base)
             reader.api("/api/v1/search")
-            _damage(os.path.join(env["KB_INSTANCE_PATH"], "index"), args.damage)
+            link = os.path.join(env["KB_INSTANCE_PATH"], "index")
+            damaged = os.path.realpath(link)
+            _damage(link, args.damage)
             started, modes = time.perf_counter(), {}
             with Load(server.base, args.users) as load:
                 def back() -> bool:
                     index = reader.api("/api/v1/search?q=mantelzorg")["index"]
                     modes[index] = modes.get(index, 0) + 1
-                    return index == "current"
+                    replaced = os.path.exists(link) and os.path.realpath(link) != damaged
+                    return index == "current" and replaced
                 wait_for(back, 900, 1)
                 rebuilt = time.perf_counter() - started
             print(f"{args.damage} index, {args.examples} examples: search answered from a "
-                  f"new index after {rebuilt:.1f} s; answers meanwhile by index state {modes}")
+                  f"new index after {rebuilt:.1f} s; the checker's answers meanwhile by index "
+                  f"state {modes}")
             print(load.summary())
             print("worker timeouts:", server.output().count("WORKER TIMEOUT"))
             print("index-check:", kb(env, "index-check").strip())

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -67,6 +68,9 @@ def _served(database: str | None, folder: Path, workers: int = 4) -> tuple[dict,
 def _raw(base: str, method: str, path: str, body: bytes | None = None,
          headers: dict | None = None) -> int:
     """Send one request as given (no encoding by us); its status (0: no answer)."""
+    # Letters outside ASCII are sent percent-encoded (UTF-8), as a browser does; what is
+    # already encoded stays as it is.
+    path = urllib.parse.quote(path, safe="/?=&%:@-._~!$'()*+,;")
     request = urllib.request.Request(base + path, data=body, method=method,
                                      headers=headers or {})
     try:
@@ -137,7 +141,7 @@ def hostile(args) -> None:
             total = sum(statuses.values())
             print(f"{total} hostile requests ({args.database or 'sqlite'}): "
                   f"by status {dict(sorted(statuses.items()))}")
-            print("5xx or no answer:", bad or "none")
+            print(f"5xx or no answer: {len(bad)}", bad[:20])
             print("tracebacks in the server log:", server.output().count("Traceback"))
         finally:
             server.stop()

@@ -66,9 +66,10 @@ def check(kind: str, key: str, message: str | None = None) -> None:
 
 
 def count(kind: str, key: str) -> None:
-    """Record one attempt (in the caller's transaction) and drop ones long expired."""
+    """Record one attempt (in the caller's transaction) and drop every attempt of this kind
+    that left its window: client addresses and typed addresses are kept no longer than
+    the limit needs them."""
     _attempts, _seconds, since = _window(kind)
-    db.session.execute(delete(ThrottleEvent).where(
-        ThrottleEvent.kind == kind, ThrottleEvent.key == key.lower(),
-        ThrottleEvent.created_at < since))
+    db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.kind == kind,
+                                                   ThrottleEvent.created_at < since))
     db.session.add(ThrottleEvent(kind=kind, key=key.lower()[:254]))

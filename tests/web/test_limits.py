@@ -134,3 +134,18 @@ def test_login_attempts_are_limited_per_client_address(app, client):
     statuses = [login(client, f"iemand{n}@voorbeeld.nl", "wat-dan-ook").status_code
                 for n in range(4)]
     assert statuses == [400, 400, 400, 429]
+
+
+def test_counted_addresses_are_kept_no_longer_than_their_window(strict_app):
+    import datetime as dt
+
+    from kb.models import ThrottleEvent
+    from kb.services import throttle
+    old = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+    db.session.add(ThrottleEvent(kind="login-address", key="192.0.2.99", created_at=old))
+    db.session.commit()
+    throttle.count("login-address", "192.0.2.1")
+    db.session.commit()
+    keys = set(db.session.scalars(select(ThrottleEvent.key).where(
+        ThrottleEvent.kind == "login-address")))
+    assert keys == {"192.0.2.1"}

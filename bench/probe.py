@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import Server, Visitor, instance_env, kb  # noqa: E402
+from bench.harness import Server, Visitor, create_accounts, instance_env, kb  # noqa: E402
 
 PASSWORD = "proef-wachtwoord-123"
 ROUTES_WITH_IDS = ["/voorbeelden/{}", "/voorbeelden/{}/x", "/voorbeelden/{}/bewerken",
@@ -152,9 +152,8 @@ def writers(args) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         env, server = _served(args.database, Path(scratch) / "site")
         try:
-            for number in range(args.users):
-                kb(env, "users", "create", f"w{number}@voorbeeld.nl", "--name", f"W {number}",
-                   "--role", "moderator", "--password-stdin", stdin=PASSWORD)
+            create_accounts(env, [(f"w{number}@voorbeeld.nl", f"W {number}", "moderator")
+                                  for number in range(args.users)], PASSWORD)
             statuses: dict[int, int] = {}
             lock = threading.Lock()
             started = time.perf_counter()

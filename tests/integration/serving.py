@@ -2,9 +2,10 @@
 import pytest
 
 from bench import harness
-from bench.harness import BIN, Visitor, instance_env, kb, start_kb, wait_for
+from bench.harness import BIN, Visitor, create_accounts, instance_env, kb, start_kb, wait_for
 
-__all__ = ["BIN", "Server", "Visitor", "instance_env", "kb", "start_kb", "wait_for"]
+__all__ = ["BIN", "Server", "Visitor", "create_accounts", "instance_env", "kb", "start_kb",
+           "wait_for"]
 
 
 def Server(env: dict, workers: int = 2, *extra: str) -> harness.Server:  # noqa: N802

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import PG_SKIP, PG_URL, scratch_postgres
-from tests.integration.serving import Server, Visitor, instance_env, kb
+from tests.integration.serving import Server, Visitor, create_accounts, instance_env, kb
 
 PASSWORD = "gelijktijdig-123"
 WRITERS = 8
@@ -33,9 +33,8 @@ def served(tmp_path, database_url):
     # As behind a reverse proxy: each visitor below comes from an address of their own.
     env = instance_env(tmp_path / "site", database_url, TRUSTED_PROXIES=1)
     kb(env, "init")
-    for number in range(WRITERS):
-        kb(env, "users", "create", f"mod{number}@voorbeeld.nl", "--name", f"Moderator {number}",
-           "--role", "moderator", "--password-stdin", stdin=PASSWORD)
+    create_accounts(env, [(f"mod{number}@voorbeeld.nl", f"Moderator {number}", "moderator")
+                          for number in range(WRITERS)], PASSWORD)
     server = Server(env, 4)
     server.database_url = database_url
     yield server

@@ -63,10 +63,10 @@ def test_failed_logins_are_counted_per_client_address(strict_app):
 
 def test_a_workshop_on_one_wifi_is_not_locked_out(app):
     """Successful logins do not count: 90 participants behind one address."""
-    app.config["LOGIN_LIMIT"] = "20 per 15 minutes"
-    people = [factories.user() for _ in range(30)]
+    app.config["LOGIN_LIMIT"] = "5 per 15 minutes"
+    people = [factories.user() for _ in range(8)]
     statuses = [login(_from(app, "192.0.2.10"), person.email).status_code for person in people]
-    assert statuses == [302] * 30
+    assert statuses == [302] * 8  # more than the limit, all let in
 
 
 def test_account_limit_is_shared_by_every_app_instance(strict_app, client, tmp_path):

@@ -104,6 +104,9 @@ def test_without_an_index_search_answers_from_the_database(client, small_limits)
     assert api(client, "theme=dementie")["total"] == 1
     html = client.get("/zoeken?q=tuinieren").get_data(as_text=True)
     assert "Zoeken wordt bijgewerkt" in html and "Voorbeeld tuinieren nummer 3" in html
+    filtered = client.get("/zoeken?theme=dementie").get_data(as_text=True)
+    assert 'value="dementie" checked' in filtered and "Iets anders" in filtered
+    assert '<span class="badge">0</span>' not in filtered  # no counts without an index
     wait_for_background()
     answer = api(client, "q=tuinieren")
     assert answer["index"] == "current" and answer["total"] == 6

@@ -8,8 +8,10 @@ from flask import Flask, request
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the application: configuration, extensions, blueprints, errors, CLI."""
+def create_app(test_config: dict | None = None, warm_up: bool | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, CLI. A serving
+    process (warm_up, by default when INDEX_WARM_UP is set) opens and warms the search
+    index in the background, so that the first search is fast."""
     instance_path = ((test_config or {}).get("INSTANCE_PATH")
                      or os.environ.get("KB_INSTANCE_PATH") or str(ROOT / "instance"))
     app = Flask(__name__, instance_path=os.path.abspath(instance_path),
@@ -21,6 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     hardening.install(app)
     from kb.cli import register_commands
     register_commands(app)
+    if app.config["INDEX_WARM_UP"] if warm_up is None else warm_up:
+        from kb.search.store import warm_up_in_background
+        warm_up_in_background(app)
     return app
 
 

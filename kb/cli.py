@@ -11,9 +11,12 @@ from kb.services.permissions import SYSTEM
 
 
 def main() -> None:
-    """Entry point of the `kb` console script."""
+    """Entry point of the `kb` console script (only `kb run` warms the search index up at
+    start: the other commands do not serve searches)."""
     from kb import create_app
-    FlaskGroup(create_app=lambda: create_app(), help="Praktijkbank").main(prog_name="kb")
+    serving = sys.argv[1:2] == ["run"]
+    FlaskGroup(create_app=lambda: create_app(warm_up=serving),
+               help="Praktijkbank").main(prog_name="kb")
 
 
 def _fail(exc: DomainError) -> None:
@@ -52,6 +55,7 @@ def demo_command(if_empty: bool) -> None:
         _fail(exc)
     click.echo(f"Demo data: {report.created} examples created, {report.updated} updated, "
                f"{report.leerateliers} leerateliers.")
+    _index_what_was_written(report.created + report.updated)
     click.echo("Demo accounts (passwords are new on every run):")
     for email, role, password in report.accounts:
         click.echo(f"  {role:<12} {email:<32} {password}")
@@ -117,7 +121,7 @@ def _index_what_was_written(changed: int) -> None:
     from kb.search.store import get_store
     with tqdm(total=changed, unit="events", desc="index", disable=None) as bar:
         applied = get_store().catch_up(progress=bar.update)
-    click.echo(f"Search index updated ({applied} changes applied).")
+    click.echo(f"Search index up to date ({applied} changes applied).")
 
 
 @click.command("export")

@@ -34,10 +34,14 @@ class Defaults:
     # rebuilt in the request (about 2.5 s), a larger one in the background
     INDEX_INLINE_LOCK_SECONDS = 1.0  # waiting for another process's index writer
     INDEX_OWN_LOCK_SECONDS = 5.0  # ... when the visitor must see their own change
+    INDEX_WARM_UP = True  # a serving process opens the index and runs a search at start
 
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     PER_PAGE = 20
+    # A search shows what has every concept typed; when fewer than this have them all, it
+    # shows what has most of them instead, and says so.
+    SEARCH_RELAX_BELOW = 5
 
     # Abuse limits: per client address (Flask-Limiter) ...
     RATELIMIT_STORAGE_URI = "memory://"  # e.g. redis://localhost:6379 to share across hosts

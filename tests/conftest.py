@@ -34,8 +34,9 @@ class FreshClient(FlaskClient):
 
 def make_app(instance, database_url: str | None = None, **config):
     """An app on a given instance folder and database."""
+    # The warm-up thread is tested on its own; elsewhere it would race the test's set-up.
     settings = {"TESTING": True, "INSTANCE_PATH": str(instance), "SECRET_KEY": "test-secret",
-                **config}
+                "INDEX_WARM_UP": False, **config}
     if database_url:
         settings["DATABASE_URL"] = database_url
     app = create_app(settings)

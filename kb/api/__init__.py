@@ -40,8 +40,9 @@ def search():
         search_request = search_service.parse_request(request.args)
     except Invalid as exc:
         return _error(400, _("Ongeldige parameters"), exc.errors)
-    # The API answers the query as typed; the suggestion tells clients what to try.
-    page = search_service.search(search_request, correct=False, own_examples=own_examples())
+    # As the search page: a query that finds nothing is answered by its correction
+    # (corrected_from says so), unless exact=1 asks for the words as typed.
+    page = search_service.search(search_request, own_examples=own_examples())
     return jsonify(search_service.as_api(page))
 
 

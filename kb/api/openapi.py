@@ -73,6 +73,14 @@ def _schemas() -> dict:
             "page": {"type": "integer"}, "per_page": {"type": "integer"},
             "pages": {"type": "integer"},
             "suggestion": {"type": "string", "nullable": True},
+            "corrected_from": {"type": "string", "nullable": True,
+                               "description": "the query as typed, when the answer is for "
+                                              "its correction (query and suggestion)"},
+            "match": {"type": "string", "enum": ["all", "most", "none"],
+                      "description": "all: every concept of the query is in each result; "
+                                     "most: fewer than a few had them all, so these have "
+                                     "most of them (ranked by how many); none: only words "
+                                     "too common to search for were typed"},
             "index": {"type": "string", "enum": ["current", "catching_up", "rebuilding"],
                       "description": "catching_up: the newest changes may not show yet; "
                                      "rebuilding: no index yet, results come from the "
@@ -102,6 +110,9 @@ def _search_operation() -> dict:
          "description": 'free text; "phrase" and -exclude work; empty lists everything'},
         *_filter_parameters(),
         {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
+        {"name": "exact", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]},
+         "description": "1: search the words as typed; otherwise a query that finds nothing "
+                        "is answered by its spelling correction (see corrected_from)"},
         {"name": "page", "in": "query",
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
         {"name": "per_page", "in": "query",

@@ -1,42 +1,22 @@
-"""The query side: user syntax, synonyms, filters, disjunctive facet counts, pages, snippets."""
-import re
-import time
+"""The query side: concepts matched strictly (relaxed honestly when too few match),
+filters, disjunctive facet counts, pages, snippets, corrections."""
 from dataclasses import dataclass, field
 
 import numpy as np
 from markupsafe import Markup
 
 from kb.search import indexer
-from kb.search.analysis import analyse, fold
+from kb.search.concepts import ParsedQuery, build_query, typed_words
 from kb.search.engine import SearcherCache
 from kb.search.schema import FACETS
 from kb.search.snippets import make_snippets
+from kb.search.spelling import Speller
 from kb.search.store import CURRENT, IndexUnavailable, get_store
-from kb.search.synonyms import Synonyms, current_synonyms
+from kb.search.synonyms import current_synonyms
 
-__all__ = ["IndexUnavailable", "SearchRequest", "run", "related", "suggest"]
-
-CLAUSE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-SYNONYM_WEIGHT = 0.8
-COORDINATION = 0.5  # each typed word a document lacks costs a tenth of its score
-MAX_CONCEPTS = 24  # distinct words and phrases a query is searched for; more are ignored
-# Spelling suggestions compare a word with the vocabulary, work that grows with the word's
-# length and the vocabulary's size: bound it. Candidates must share the first letter
-# (Whoosh then skips through the sorted vocabulary with an automaton instead of comparing
-# every term: measured at 10k examples, 0.3 s per word without, 5 ms with).
-MAX_SPELL_WORD = 30  # longer words are not corrected
-MAX_SPELL_WORDS = 4  # unknown words corrected per query
-SPELL_BUDGET = 0.15  # seconds of suggestion work per query
-Concept = list[tuple[tuple[str, ...], float]]  # equivalent wordings with their weights
-
-
-@dataclass
-class Clause:
-    """One piece of the user's query: a word or a quoted phrase, maybe excluded."""
-
-    text: str
-    phrase: bool = False
-    negated: bool = False
+__all__ = ["IndexUnavailable", "SearchRequest", "run", "related"]
+ALL, MOST, NONE = "all", "most", "none"
+PART_WEIGHT = 0.7  # a typed compound found by its parts ranks below the compound itself
 
 
 @dataclass
@@ -48,6 +28,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    relax_below: int = 5  # fewer strict results than this: search relaxes
+    exact: bool = False  # the words as typed: no near spellings, no correction
 
 
 @dataclass
@@ -68,118 +50,53 @@ class SearchOutcome:
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
     index: str = CURRENT  # or "catching_up": recent changes may not show yet
+    match: str = ALL  # MOST: too few had every concept; NONE: nothing searchable was typed
+    complete: int = 0  # how many (within the filters) have every concept
 
 
 @dataclass
-class ParsedQuery:
-    """The user's query as concepts: phrases must match, at least half of the words must
-    match (each word with its synonyms), excluded words must not."""
+class Evaluation:
+    """Which documents a query matches (before filters), how well, and how strictly."""
 
-    phrases: list[Concept] = field(default_factory=list)
-    words: list[Concept] = field(default_factory=list)
-    negative: list[Concept] = field(default_factory=list)
-
-    def tokens(self) -> set[str]:
-        """Every index term the positive concepts look for (for highlighting)."""
-        return {t for concept in self.phrases + self.words for tokens, _ in concept
-                for t in tokens}
-
-    def evaluate(self, cache: SearcherCache) -> tuple[np.ndarray, np.ndarray]:
-        """(which documents match, their scores) over all document numbers."""
-        matching = cache.examples.copy()
-        scores = np.zeros(cache.size)
-        for concept in self.phrases:
-            found = cache.concept_scores(concept)
-            matching &= found > 0
-            scores += found
-        if self.words:
-            counts = np.zeros(cache.size, dtype=np.int64)
-            for concept in self.words:
-                found = cache.concept_scores(concept)
-                counts += found > 0
-                scores += found
-            matching &= counts >= minimum_match(len(self.words))
-            scores *= COORDINATION ** (len(self.words) - counts)
-        for concept in self.negative:
-            matching &= cache.concept_scores(concept) == 0
-        return matching, scores
+    matching: np.ndarray
+    scores: np.ndarray | None
+    matched: np.ndarray | None  # how many of the word concepts each document has
+    match: str = ALL
+    complete: int = 0  # how many allowed documents have every concept
 
 
-def minimum_match(words: int) -> int:
-    """How many of the typed words a document must match: any of one or two, at least
-    half of longer queries. Documents matching more words rank higher (COORDINATION)."""
-    return 1 if words <= 2 else -(-words // 2)
-
-
-def parse_clauses(text: str) -> list[Clause]:
-    """Split user text into words and "phrases"; -word excludes. Never fails."""
-    clauses = []
-    for match in CLAUSE.finditer(text):
-        minus, quoted, word = match.groups()
-        if quoted is not None:
-            clauses.append(Clause(quoted, phrase=True, negated=bool(minus)))
-        elif word.startswith("-") and len(word) > 1:
-            clauses.append(Clause(word[1:], negated=True))
-        elif word not in ("-", "+", "*", "OR", "AND", "NOT"):
-            clauses.append(Clause(word.lstrip("+")))
-    return clauses
-
-
-def _concept(tokens: tuple[str, ...], synonyms: Synonyms) -> Concept:
-    """A wording and its synonyms; the literal one weighs most."""
-    alternatives = synonyms.alternatives(tokens)
-    return [(alternatives[0], 1.0)] + [(other, SYNONYM_WEIGHT) for other in alternatives[1:]]
-
-
-def _concepts_of_words(words: list[str], synonyms: Synonyms) -> list[Concept]:
-    """Consecutive plain words as concepts; multi-word synonyms are matched greedily."""
-    analysed = [tokens for tokens in (tuple(analyse(word)) for word in words) if tokens]
-    concepts, start = [], 0
-    while start < len(analysed):
-        for width in range(min(synonyms.longest, len(analysed) - start), 0, -1):
-            tokens = tuple(t for part in analysed[start:start + width] for t in part)
-            if width == 1 or tokens in synonyms.lookup:
-                concepts.append(_concept(tokens, synonyms))
-                start += width
-                break
-    return concepts
-
-
-def build_query(text: str, synonyms: Synonyms | None = None) -> ParsedQuery | None:
-    """Parse user text; None when nothing searchable remains."""
-    synonyms = synonyms or current_synonyms()
-    parsed, run = ParsedQuery(), []
-    for clause in parse_clauses(text) + [Clause("", phrase=True)]:  # sentinel ends the run
-        if not clause.phrase and not clause.negated:
-            run.append(clause.text)
-            continue
-        parsed.words += _concepts_of_words(run, synonyms)
-        run = []
-        tokens = tuple(analyse(clause.text))
-        if tokens and clause.negated:
-            parsed.negative.append([(tokens, 1.0)])
-        elif tokens:
-            parsed.phrases.append(_concept(tokens, synonyms))
-    parsed.phrases, parsed.words, parsed.negative = _bounded(
-        parsed.phrases, parsed.words, parsed.negative)
-    if not (parsed.phrases or parsed.words or parsed.negative):
-        return None
-    return parsed
-
-
-def _bounded(*groups: list[Concept]) -> list[list[Concept]]:
-    """Each concept once, and at most MAX_CONCEPTS in all (in the order typed)."""
-    seen, left, kept = set(), MAX_CONCEPTS, []
-    for concepts in groups:
-        unique = []
-        for concept in concepts:
-            key = tuple(tokens for tokens, _weight in concept)
-            if key not in seen and left:
-                seen.add(key)
-                unique.append(concept)
-                left -= 1
-        kept.append(unique)
-    return kept
+def evaluate(parsed: ParsedQuery, cache: SearcherCache, allowed: np.ndarray,
+             relax_below: int) -> Evaluation:
+    """Every concept must match; when that leaves fewer than relax_below results among the
+    allowed documents, most of the word concepts (at least half) will do."""
+    scores = np.zeros(cache.size)
+    hits = []
+    for concept in parsed.words:
+        found = cache.concept_scores(concept.alternatives)
+        if concept.parts:
+            found = found + PART_WEIGHT * cache.all_terms_scores(concept.parts)
+        hits.append(found > 0)
+        scores += found
+    for span in parsed.spans:  # another wording of several typed words stands for all
+        found = cache.concept_scores(span.alternatives)
+        scores += found
+        for position in span.covers:
+            hits[position] = hits[position] | (found > 0)
+    required = cache.examples.copy()
+    for concept in parsed.phrases:
+        found = cache.concept_scores(concept.alternatives)
+        required &= found > 0
+        scores += found
+    for concept in parsed.negative:
+        required &= cache.concept_scores(concept.alternatives) == 0
+    matched = np.sum(hits, axis=0) if hits else np.zeros(cache.size, dtype=np.int64)
+    strict = required & (matched == len(hits))
+    complete = int(np.count_nonzero(strict & allowed))
+    if len(hits) >= 2 and complete < relax_below:
+        relaxed = required & (matched >= -(-len(hits) // 2))
+        if np.count_nonzero(relaxed & allowed) > complete:
+            return Evaluation(relaxed, scores, matched, MOST, complete)
+    return Evaluation(strict, scores, matched, ALL, complete)
 
 
 def _filter_mask(cache: SearcherCache, filters: dict[str, list[str]],
@@ -207,43 +124,17 @@ def facet_counts(cache: SearcherCache, matching: np.ndarray,
     return counts
 
 
-def _order(cache: SearcherCache, candidates: np.ndarray, scores: np.ndarray | None,
+def _order(cache: SearcherCache, candidates: np.ndarray, found: Evaluation,
            sort: str) -> np.ndarray:
-    """Candidates in the requested order; ties go to the newest."""
+    """Candidates in the requested order; by relevance, those with more of the concepts
+    first (when search relaxed), then by score; ties go to the newest."""
     newest = -cache.published[candidates]
     if sort == "title":
         return candidates[np.lexsort((newest, cache.title_rank[candidates]))]
-    if sort == "newest" or scores is None:
+    if sort == "newest" or found.scores is None:
         return candidates[np.lexsort((-candidates, newest))]
-    return candidates[np.lexsort((newest, -scores[candidates]))]
-
-
-def _known(reader, word: str, folded: str, synonyms: Synonyms) -> bool:
-    """The word occurs in the collection or is a synonym of something."""
-    return bool(reader.doc_frequency("spell", folded)) or \
-        tuple(analyse(word)) in synonyms.lookup
-
-
-def suggest(searcher, text: str, synonyms: Synonyms | None = None) -> str | None:
-    """A corrected query when some words are not in the collection, else None; the work
-    is bounded (word length, words per query, time), whatever was typed."""
-    synonyms = synonyms or current_synonyms()
-    words = [w for c in parse_clauses(text) if not c.negated for w in c.text.split()]
-    reader, changed, corrected = searcher.reader(), False, text
-    deadline, tried = time.monotonic() + SPELL_BUDGET, 0
-    for word in dict.fromkeys(words):
-        if tried == MAX_SPELL_WORDS or time.monotonic() > deadline:
-            break
-        folded = fold(word[:MAX_SPELL_WORD + 1])
-        if not 4 <= len(folded) <= MAX_SPELL_WORD or " " in folded \
-                or _known(reader, word, folded, synonyms):
-            continue
-        tried += 1
-        options = searcher.suggest("spell", folded, limit=1, maxdist=2, prefix=1)
-        if options:
-            corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", options[0], corrected, count=1)
-            changed = True
-    return corrected if changed else None
+    return candidates[np.lexsort((newest, -found.scores[candidates],
+                                  -found.matched[candidates]))]
 
 
 def run(request: SearchRequest, own_examples=()) -> SearchOutcome:
@@ -264,28 +155,42 @@ def run(request: SearchRequest, own_examples=()) -> SearchOutcome:
     return outcome
 
 
+def _evaluate(parsed: ParsedQuery | None, request: SearchRequest, cache: SearcherCache,
+              allowed: np.ndarray) -> Evaluation:
+    """The query's evaluation; without concepts, every example (nothing, when words were
+    typed that are all too common to search for)."""
+    if parsed is not None:
+        return evaluate(parsed, cache, allowed, request.relax_below)
+    if request.q.strip():
+        return Evaluation(np.zeros(cache.size, dtype=bool), None, None, NONE)
+    return Evaluation(cache.examples, None, None, ALL, int(np.count_nonzero(
+        cache.examples & allowed)))
+
+
 def _answer(searcher, cache: SearcherCache, request: SearchRequest) -> SearchOutcome:
-    """The page of results, facet counts and suggestion for a request."""
+    """The page of results, facet counts and suggestion for a request; the total, the
+    pages and the facet counts all describe exactly the list shown."""
     synonyms = current_synonyms()
-    parsed = build_query(request.q, synonyms)
-    if parsed is None:
-        matching, scores = cache.examples, None
-    else:
-        matching, scores = parsed.evaluate(cache)
-    allowed = matching & _filter_mask(cache, request.filters)
-    ordered = _order(cache, np.flatnonzero(allowed), scores,
+    speller = Speller(searcher, synonyms)
+    parsed = build_query(request.q, synonyms, None if request.exact else speller)
+    allowed = _filter_mask(cache, request.filters)
+    found = _evaluate(parsed, request, cache, allowed)
+    shown_set = found.matching & allowed
+    ordered = _order(cache, np.flatnonzero(shown_set), found,
                      "newest" if parsed is None and request.sort == "relevance"
                      else request.sort)
     start = (request.page - 1) * request.per_page
     shown = [int(docnum) for docnum in ordered[start:start + request.per_page]]
-    snippets = make_snippets(searcher, cache, shown, parsed.tokens() if parsed else set())
-    relevance = scores is not None and request.sort == "relevance"
+    single, sequences = parsed.highlights() if parsed else (set(), set())
+    snippets = make_snippets(searcher, cache, shown, single, sequences)
+    relevance = found.scores is not None and request.sort == "relevance"
     hits = [Hit(id=int(searcher.stored_fields(docnum)["id"]),
-                score=round(float(scores[docnum]), 4) if relevance else None,
+                score=round(float(found.scores[docnum]), 4) if relevance else None,
                 snippet=snippets[docnum]) for docnum in shown]
-    return SearchOutcome(total=int(np.count_nonzero(allowed)), hits=hits,
-                         facets=facet_counts(cache, matching, request.filters),
-                         suggestion=suggest(searcher, request.q, synonyms) if request.q else None)
+    suggestion = speller.suggestion(request.q, typed_words(request.q)) if request.q else None
+    return SearchOutcome(total=int(np.count_nonzero(shown_set)), hits=hits,
+                         facets=facet_counts(cache, found.matching, request.filters),
+                         suggestion=suggestion, match=found.match, complete=found.complete)
 
 
 def related(example_id: int, limit: int = 4) -> list[int]:

@@ -10,7 +10,7 @@ FACETS = ("dimension", "theme", "organisation_type", "level", "setting", "target
 TEXT_FIELDS = ("title", "summary", "body", "extra")
 META_ID = "__meta__"
 # Raise when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def build_schema() -> Schema:

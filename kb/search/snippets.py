@@ -11,9 +11,9 @@ BEFORE = 60
 FRAGMENTS = 2
 
 
-def _spans(cache, docnums: list[int], tokens: set[str]) -> dict[tuple[int, str], list]:
-    """(start, end) character spans per (document, field), one postings walk per term."""
-    spans: dict[tuple[int, str], list] = defaultdict(list)
+def _postings(cache, docnums: list[int], tokens: set[str]) -> dict[tuple, list]:
+    """(position, start, end) of each term per (document, field, term), one walk per term."""
+    found: dict[tuple, list] = defaultdict(list)
     for sub, offset, data in cache.leaves:
         local = sorted(d - offset for d in docnums if offset <= d < offset + data.size)
         if not local:
@@ -28,8 +28,39 @@ def _spans(cache, docnums: list[int], tokens: set[str]) -> dict[tuple[int, str],
                 matcher = reader.postings(field, token)
                 for docnum in present:  # ascending: the matcher only moves forward
                     matcher.skip_to(docnum)
-                    spans[(docnum + offset, field)] += [
-                        (start, end) for _pos, start, end in matcher.value_as("characters")]
+                    found[(docnum + offset, field, token)] = list(matcher.value_as("characters"))
+    return found
+
+
+def _sequence_spans(found: dict, key: tuple, sequence: tuple[str, ...]) -> list:
+    """Character spans where the terms of a sequence stand one after another."""
+    docnum, field = key
+    following = [{position: end for position, _start, end in found.get((docnum, field, t), ())}
+                 for t in sequence[1:]]
+    spans = []
+    for position, start, end in found.get((docnum, field, sequence[0]), ()):
+        for step, ends in enumerate(following, start=1):
+            end = ends.get(position + step)
+            if end is None:
+                break
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _spans(cache, docnums: list[int], single: set[str],
+           sequences: set[tuple[str, ...]]) -> dict[tuple[int, str], list]:
+    """(start, end) character spans to mark per (document, field): the single terms, and
+    each sequence where its terms stand together (a phrase is marked as a phrase)."""
+    found = _postings(cache, docnums, single | {t for s in sequences for t in s})
+    spans: dict[tuple[int, str], list] = defaultdict(list)
+    for (docnum, field, token), places in found.items():
+        if token in single:
+            spans[(docnum, field)] += [(start, end) for _pos, start, end in places]
+    for docnum in docnums:
+        for field in SNIPPET_FIELDS:
+            for sequence in sequences:
+                spans[(docnum, field)] += _sequence_spans(found, (docnum, field), sequence)
     return spans
 
 
@@ -85,9 +116,10 @@ def _fragments(text: str, spans: list[tuple[int, int]]) -> str:
     return prefix + html + suffix
 
 
-def make_snippets(searcher, cache, docnums: list[int], tokens: set[str]) -> dict[int, Markup]:
+def make_snippets(searcher, cache, docnums: list[int], single: set[str],
+                  sequences: set[tuple[str, ...]] = frozenset()) -> dict[int, Markup]:
     """Per document: highlighted fragments of the body (or summary), else the summary."""
-    spans = _spans(cache, docnums, tokens) if tokens else {}
+    spans = _spans(cache, docnums, single, sequences) if single or sequences else {}
     snippets = {}
     for docnum in docnums:
         stored = searcher.stored_fields(docnum)

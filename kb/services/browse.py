@@ -1,67 +1,18 @@
 """Read side for pages: published examples listed, filtered and counted from the database."""
-from dataclasses import dataclass, field
-
 from sqlalchemy import func, or_, select
 
 from kb.extensions import db
 from kb.models import Example, Leeratelier, Organisation, Term, example_term
-from kb.services.errors import Invalid, NotFound
+from kb.services.errors import NotFound
 
 SINGLE = {"organisation_type": Example.organisation_type_id, "level": Example.level_id,
           "setting": Example.setting_id}
 MULTI = ("dimension", "theme", "target_group")
-FILTERS = ("dimension", "theme", "organisation_type", "level", "setting", "target_group")
-
-
-MAX_QUERY = 200
-
-
-@dataclass
-class BrowseFilters:
-    """Validated filters of the browse list: words and taxonomy slugs per kind."""
-
-    terms: dict[str, list[Term]] = field(default_factory=dict)
-    words: list[str] = field(default_factory=list)
-
-    def active(self) -> list[tuple[str, Term]]:
-        """(kind, term) for every selected value."""
-        return [(kind, term) for kind, terms in self.terms.items() for term in terms]
 
 
 def published():
     """A select of the published examples."""
     return select(Example).where(Example.status == "published")
-
-
-def parse_filters(args) -> BrowseFilters:
-    """Read repeated taxonomy parameters; Invalid names an unknown value."""
-    filters = BrowseFilters(words=args.get("q", "")[:MAX_QUERY].split()[:10])
-    for kind in FILTERS:
-        slugs = [s for s in args.getlist(kind) if s]
-        if not slugs:
-            continue
-        terms = list(db.session.scalars(select(Term).where(Term.kind == kind,
-                                                           Term.slug.in_(slugs))))
-        unknown = set(slugs) - {t.slug for t in terms}
-        if unknown:
-            raise Invalid({kind: sorted(unknown)[0][:60]})
-        filters.terms[kind] = terms
-    return filters
-
-
-def filtered(filters: BrowseFilters):
-    """Published examples matching the filters: OR within a kind, AND across kinds."""
-    query = published()
-    for word in filters.words:
-        query = query.where(_like(word))
-    for kind, terms in filters.terms.items():
-        ids = [t.id for t in terms]
-        if kind in SINGLE:
-            query = query.where(SINGLE[kind].in_(ids))
-        else:
-            query = query.where(Example.id.in_(
-                select(example_term.c.example_id).where(example_term.c.term_id.in_(ids))))
-    return query
 
 
 def _like(word: str):
@@ -98,12 +49,6 @@ def search_in_database(words: list[str], filters: dict[str, list[str]], sort: st
         query = query.where(_facet_condition(name, values))
     order = (func.lower(Example.title),) if sort == "title" else ()
     query = query.order_by(*order, Example.published_at.desc(), Example.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
-
-
-def browse(filters: BrowseFilters, page: int, per_page: int):
-    """One page of filtered published examples, newest first."""
-    query = filtered(filters).order_by(Example.published_at.desc(), Example.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 

@@ -1,8 +1,8 @@
 """Searching published examples: parameters validated, the index asked, answers labelled."""
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from flask import url_for
+from flask import current_app, url_for
 from markupsafe import Markup
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from kb.extensions import db
 from kb.models import Example, Term
 from kb.search import query as index_query
+from kb.search.concepts import typed_words
 from kb.search.schema import FACETS
 from kb.services.errors import Invalid
 from kb.services.browse import public_organisation_labels, search_in_database
@@ -72,11 +73,14 @@ def parse_request(args) -> index_query.SearchRequest:
     sort = args.get("sort") or "relevance"
     if sort not in SORTS:
         errors["sort"] = _("kies uit: %(choices)s", choices=", ".join(SORTS))
+    if args.get("exact", "") not in ("", "0", "1"):
+        errors["exact"] = _("kies uit: 0, 1")
     request = index_query.SearchRequest(
         q=q, sort=sort,
         page=_int_param(args, "page", 1, 1, MAX_PAGE, errors),
         per_page=_int_param(args, "per_page", 20, 1, MAX_PER_PAGE, errors),
-        filters={name: _filter_values(args, name, errors) for name in FACETS})
+        filters={name: _filter_values(args, name, errors) for name in FACETS},
+        relax_below=current_app.config["SEARCH_RELAX_BELOW"], exact=args.get("exact") == "1")
     request.filters = {name: values for name, values in request.filters.items() if values}
     if errors:
         raise Invalid(errors)
@@ -96,11 +100,19 @@ class SearchPage:
     # "current"; "catching_up": the newest changes may not show yet; "rebuilding": no
     # index yet, the results come from the database (literal words, newest first).
     index: str = "current"
+    # "all": every concept found; "most": too few had them all, these have the most;
+    # "none": only words too common to search for were typed.
+    match: str = "all"
 
     @property
     def pages(self) -> int:
         """How many pages the results fill."""
         return max(1, -(-self.total // self.request.per_page))
+
+    @property
+    def chosen(self) -> list[tuple[str, dict]]:
+        """(facet, value row) of every filter value chosen, in facet order."""
+        return [(name, row) for name in FACETS for row in self.facets[name] if row["selected"]]
 
 
 def _all_labels() -> dict[str, dict[str, str]]:
@@ -122,8 +134,8 @@ def _facet_lists(counts: dict[str, dict[str, int]], filters) -> dict[str, list[d
         labels = all_labels.get(name, {})
         rows = [{"value": v, "label": labels.get(v, v), "count": n,
                  "selected": v in filters.get(name, [])} for v, n in values.items()]
-        if name == "year":
-            rows.sort(key=lambda row: (-row["count"], -int(row["value"])))
+        if name == "year":  # years read best in order, newest first
+            rows.sort(key=lambda row: -int(row["value"]))
         else:
             rows.sort(key=lambda row: (-row["count"], row["label"].lower()))
         lists[name] = rows
@@ -142,33 +154,31 @@ def _examples_for(hits: list[index_query.Hit]) -> list[tuple[Example, index_quer
     return [(rows[hit.id], hit) for hit in hits if hit.id in rows]
 
 
-def search(request: index_query.SearchRequest, correct: bool = True,
-           own_examples=()) -> SearchPage:
-    """Run a search; when nothing matches but a correction does, answer the correction.
-    Without a usable index (being rebuilt), answer from the database."""
+def search(request: index_query.SearchRequest, own_examples=()) -> SearchPage:
+    """Run a search; when nothing matches but a correction does, answer the correction
+    (unless the request is exact). Without a usable index (being rebuilt), answer from the
+    database."""
     try:
         outcome = index_query.run(request, own_examples)
         suggestion, corrected_from = outcome.suggestion, None
-        if correct and outcome.total == 0 and outcome.suggestion:
-            retry = index_query.SearchRequest(q=outcome.suggestion, filters=request.filters,
-                                              sort=request.sort, page=request.page,
-                                              per_page=request.per_page)
-            second = index_query.run(retry)
-            if second.total:
-                corrected_from, outcome = request.q, second
+        if outcome.match != index_query.ALL or outcome.total == 0:
+            if outcome.suggestion and not request.exact:
+                # Nothing, or only part of the words, found as typed: the correction, when
+                # more examples have all of its words.
+                second = index_query.run(replace(request, q=outcome.suggestion))
+                if second.complete > outcome.complete:
+                    corrected_from, outcome = request.q, second
     except index_query.IndexUnavailable:
         return _from_database(request)
     return SearchPage(request=request, total=outcome.total, examples=_examples_for(outcome.hits),
                       facets=_facet_lists(outcome.facets, request.filters),
                       suggestion=suggestion, corrected_from=corrected_from,
-                      index=outcome.index)
+                      index=outcome.index, match=outcome.match)
 
 
 def _from_database(request: index_query.SearchRequest) -> SearchPage:
     """The answer while the index is rebuilt: examples with every typed word, literally."""
-    words = [word for clause in index_query.parse_clauses(request.q) if not clause.negated
-             for word in clause.text.split()]
-    found = search_in_database(words, request.filters, request.sort, request.page,
+    found = search_in_database(typed_words(request.q), request.filters, request.sort, request.page,
                                request.per_page)
     hits = [(example, index_query.Hit(id=example.id, score=None,
                                       snippet=Markup.escape(example.summary)))
@@ -206,6 +216,7 @@ def as_api(page: SearchPage) -> dict:
     request = page.request
     return {"query": request.q, "total": page.total, "page": request.page,
             "per_page": request.per_page, "pages": page.pages,
-            "suggestion": page.suggestion, "index": page.index,
+            "suggestion": page.suggestion, "corrected_from": page.corrected_from,
+            "match": page.match, "index": page.index,
             "results": [result_record(example, hit) for example, hit in page.examples],
             "facets": page.facets}

@@ -31,7 +31,7 @@ def search_feed():
     except Invalid:
         abort(400)
     search_request.sort, search_request.page, search_request.per_page = "newest", 1, FEED_SIZE
-    page = search_service.search(search_request, correct=False, own_examples=own_examples())
+    page = search_service.search(search_request, own_examples=own_examples())
     feed = FeedGenerator()
     feed.id(request.url)
     feed.title(_feed_title(search_request))

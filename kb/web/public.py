@@ -5,7 +5,7 @@ from flask_login import current_user
 from kb.markdown import render_markdown
 from kb.models import Example, Leeratelier, Organisation
 from kb.services import browse as reads
-from kb.services.errors import Invalid, NotFound
+from kb.services.errors import NotFound
 from kb.services.search import related_examples
 from kb.services.examples import get_example
 from kb.web.helpers import page_arg, safe_next
@@ -26,15 +26,11 @@ def home():
 
 @bp.get("/voorbeelden")
 def browse():
-    """The published examples, filtered by taxonomy, newest first."""
-    try:
-        filters = reads.parse_filters(request.args)
-    except Invalid as exc:
-        return render_template("public/browse.html", error=exc.errors, pagination=None,
-                               filters=None), 400
-    pagination = reads.browse(filters, page_arg(), current_app.config["PER_PAGE"])
-    return render_template("public/browse.html", pagination=pagination, filters=filters,
-                           error=None)
+    """Browsing is searching without words: the search page, newest first unless asked
+    otherwise (one search, with its ranking, filters and counts)."""
+    args = request.args.to_dict(flat=False)
+    args.setdefault("sort", ["newest"])
+    return redirect(url_for("search.search", **args), 301)
 
 
 @bp.get("/voorbeelden/<int:example_id>")

@@ -21,7 +21,6 @@ def search():
     except Invalid as exc:
         return render_template("search/search.html", result=None, errors=exc.errors,
                                facet_order=FACET_ORDER), 400
-    result = search_service.search(search_request, correct=request.args.get("exact") != "1",
-                                   own_examples=own_examples())
+    result = search_service.search(search_request, own_examples=own_examples())
     return render_template("search/search.html", result=result, errors=None,
                            facet_order=FACET_ORDER)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from kb.extensions import db
 from kb.models import Example, IndexEvent
-from kb.search import indexer, query
+from kb.search import concepts, indexer, spelling
 from kb.search.store import get_store
 from tests import factories
 from tests.webtools import logged_in, post_form
@@ -219,7 +219,7 @@ def test_the_suggestion_work_is_bounded(client, monkeypatch):
     assert calls == []  # far too long to compare with the vocabulary
     words = " ".join(f"onbkend{letter}woord" for letter in "abcdefgh")
     api(client, "q=" + words)
-    assert len(calls) <= query.MAX_SPELL_WORDS
+    assert len(calls) <= spelling.MAX_WORDS
     assert all(kwargs.get("prefix") == 1 for _text, kwargs in calls)
     calls.clear()
     assert api(client, "q=mantelzrg")["suggestion"] == "mantelzorg"
@@ -228,8 +228,10 @@ def test_the_suggestion_work_is_bounded(client, monkeypatch):
 
 def test_a_query_of_many_words_is_searched_for_a_bounded_number(client):
     factories.example(title="Zorg en welzijn")
-    parsed = query.build_query(" ".join(f"woord{n}" for n in range(200)) + " zorg zorg zorg")
-    assert len(parsed.words) == query.MAX_CONCEPTS
+    from kb.search.synonyms import current_synonyms
+    parsed = concepts.build_query(" ".join(f"woord{n}" for n in range(200)) + " zorg zorg",
+                                  current_synonyms())
+    assert len(parsed.words) == concepts.MAX_CONCEPTS
     assert api(client, "q=" + "+".join(["zorg"] * 150))["total"] == 1
 
 
@@ -262,3 +264,15 @@ def test_a_request_hands_a_large_backlog_to_the_background(client, small_limits,
     calls.clear()
     assert api(client, "q=grens")["total"] == 21
     assert calls == [(threading.current_thread().name, 3)]  # small: in the request
+
+
+def test_a_serving_process_warms_the_index_up_at_start(app, tmp_path):
+    factories.example(title="Warm bij de start")
+    from tests.conftest import make_app
+    serving = make_app(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
+    from kb.search.store import warm_up_in_background
+    warm_up_in_background(serving).join(60)
+    with serving.app_context():
+        store = get_store()
+        assert store.searcher is not None and store.cache is not None  # ready before any request
+        assert store.cache.examples.sum() == 1

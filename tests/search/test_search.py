@@ -152,14 +152,38 @@ def test_changes_are_searchable_on_the_next_request(client):
     assert titles(client, "q=volkstuinen") == ["Geïmporteerd over volkstuinen"]
 
 
-def test_misspelling_gets_a_suggestion_and_the_corrections_results(client):
-    factories.example(title="Eenzaamheid onder mantelzorgers")
-    answer = api(client, "q=eenzaamheit")
-    assert answer["suggestion"] == "eenzaamheid" and answer["total"] == 0
-    html = client.get("/zoeken?q=eenzaamheit").get_data(as_text=True)
+def test_a_short_misspelling_is_answered_by_its_correction(client):
+    factories.example(title="Samen wandelen in de wijk")
+    answer = api(client, "q=wjik")  # two letters swapped: one edit
+    assert answer["corrected_from"] == "wjik" and answer["query"] == "wjik"
+    assert answer["suggestion"] == "wijk" and answer["total"] == 1
+    html = client.get("/zoeken?q=wjik").get_data(as_text=True)
     assert "Dit zijn de resultaten voor" in html and "exact=1" in html
-    exact = client.get("/zoeken?q=eenzaamheit&exact=1").get_data(as_text=True)
+    exact = client.get("/zoeken?q=wjik&exact=1").get_data(as_text=True)
     assert "Bedoelde je" in exact and "0 voorbeelden" in exact
+    exact_api = api(client, "q=wjik&exact=1")
+    assert exact_api["total"] == 0 and exact_api["corrected_from"] is None
+
+
+def test_one_misspelled_word_in_a_longer_query_is_corrected(client):
+    factories.example(title="Samen wandelen in de buurt", body="Een ommetje met buren.")
+    factories.example(title="Wandelen in het park", body="Over groen.")
+    answer = api(client, "q=wandelen+prak")
+    assert answer["corrected_from"] == "wandelen prak"
+    assert [r["title"] for r in answer["results"]][0] == "Wandelen in het park"
+
+
+def test_a_long_unknown_word_also_finds_its_near_spellings_below_exact_ones(client):
+    factories.example(title="Eenzaamheid onder mantelzorgers")
+    factories.example(title="Eenzaamheit als dorpsnaam", body="Een andere spelling.")
+    answer = api(client, "q=eenzaamheit")
+    assert answer["corrected_from"] is None  # found as typed and near it: no correction
+    assert [r["title"] for r in answer["results"]] == ["Eenzaamheit als dorpsnaam"]
+    answer = api(client, "q=eenzaamhied")  # unknown: its near spellings, nearest first
+    assert [r["title"] for r in answer["results"]] == ["Eenzaamheid onder mantelzorgers",
+                                                       "Eenzaamheit als dorpsnaam"]
+    assert answer["suggestion"] == "eenzaamheid"
+    assert api(client, "q=eenzaamhied&exact=1")["total"] == 0
 
 
 def test_snippets_highlight_and_escape(client):

@@ -23,7 +23,7 @@ class Anonymous:
 
 def found(words: str) -> list[int]:
     """Ids of the published examples a search for words finds (through the real index)."""
-    page = search(parse_request(MultiDict({"q": words})), correct=False)
+    page = search(parse_request(MultiDict({"q": words, "exact": "1"})))
     return [example.id for example, _hit in page.examples]
 
 

@@ -109,28 +109,33 @@ def test_browse_filters_or_within_and_across_kinds(client):
     assert "1 voorbeeld" in html and a.title in html
 
 
-def test_browse_paginates(client):
+def test_browse_is_the_search_without_words_and_paginates(client):
     for number in range(23):
         factories.example(title=f"Voorbeeld nummer {number:02d} in de reeks")
+    moved = client.get("/voorbeelden?theme=eenzaamheid")
+    assert moved.status_code == 301
+    assert moved.headers["Location"] == "/zoeken?theme=eenzaamheid&sort=newest"
     first, second = page(client, "/voorbeelden"), page(client, "/voorbeelden?page=2")
     assert first.count('class="card-title"') == 20 and second.count('class="card-title"') == 3
-    assert 'rel="next" href="/voorbeelden?page=2"' in first
+    assert first.index("nummer 22") < first.index("nummer 21")  # newest first
+    assert 'rel="next" href="/zoeken?sort=newest&amp;page=2"' in first
 
 
 @pytest.mark.parametrize("url, status", [
     ("/voorbeelden/999999", 404), ("/voorbeelden/abc", 404), ("/organisaties/bestaat-niet", 404),
-    ("/leerateliers/bestaat-niet", 404), ("/nergens", 404), ("/voorbeelden?page=0", 400),
-    ("/voorbeelden?page=-1", 400), ("/voorbeelden?page=abc", 400),
-    ("/taal/fr", 404),
+    ("/leerateliers/bestaat-niet", 404), ("/nergens", 404), ("/taal/fr", 404),
 ])
 def test_bad_addresses_get_friendly_error_pages(client, url, status):
     html = page(client, url, status)
     assert "Naar de startpagina" in html
 
 
-def test_unknown_filter_value_is_explained(client):
-    html = page(client, "/voorbeelden?theme=bestaat-niet", 400)
-    assert "Dit filter kennen we niet" in html and "theme=bestaat-niet" in html
+@pytest.mark.parametrize("query, name", [("page=0", "page"), ("page=-1", "page"),
+                                         ("page=abc", "page"), ("theme=bestaat-niet", "theme")])
+def test_bad_browse_parameters_are_explained(client, query, name):
+    html = page(client, "/voorbeelden?" + query, 400)
+    assert "Deze zoekopdracht kunnen we niet uitvoeren" in html
+    assert f"<code>{name}</code>" in html
 
 
 def test_post_to_a_page_is_405_not_500(client):

@@ -62,16 +62,24 @@ QUERY_WORDS = ["eenzaamheid", "ouderen", "senioren", "mantelzorg", "huisarts", "
                "geldzorgen", "jongeren", "spinnenweb", "wijk", "bewegen", "dementie",
                "vrijwilligers", "gemeente", "gesprek", "zingeving", "school", "wonen",
                "werk", "impact", "leefstijl", "armoede", "revalidatie", "welzijn"]
+# Words a visitor types that the corpus lacks or barely has: with them a query finds too
+# few examples with every word and search relaxes (or suggests a near spelling).
+ABSENT_WORDS = ["participatiewet", "overgewicht", "taalcafe", "mbo", "statushouders",
+                "schuldhulpmaatje", "valpreventie", "rouwverwerking"]
 
 
 def queries(n: int, seed: int = 2) -> list[dict]:
-    """n mixed searches: one to three words, half with one or two filters, some browsing."""
+    """n mixed searches: one to three words (a fifth with a word the corpus lacks, so that
+    search relaxes), half with one or two filters, some browsing."""
     rng = random.Random(seed)
     mixed = []
     for _ in range(n):
         params: dict[str, list[str] | str] = {}
         if rng.random() > 0.1:
-            params["q"] = " ".join(rng.sample(QUERY_WORDS, rng.randint(1, 3)))
+            words = rng.sample(QUERY_WORDS, rng.randint(1, 3))
+            if rng.random() < 0.2:
+                words.append(rng.choice(ABSENT_WORDS))
+            params["q"] = " ".join(words)
         if rng.random() < 0.5:
             params["theme"] = [rng.choice(_slugs("theme"))]
             if rng.random() < 0.5:

@@ -69,10 +69,11 @@ def serve(instance: str, port: int) -> subprocess.Popen:
     """gunicorn with one worker on the instance; waits until it answers."""
     # One client asks far more than a visitor may (SEARCH_LIMIT).
     env = {**os.environ, "KB_INSTANCE_PATH": instance, "KB_SEARCH_LIMIT": "1000000/minute"}
-    log = open(Path(instance) / "bench-server.log", "ab")  # noqa: SIM115 - the server's
-    server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}",
-                               "--timeout", "600", "kb:create_app()"], env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
+    # The server's output goes to a log in the instance (a rebuild it starts shows there).
+    with open(Path(instance) / "bench-server.log", "ab") as log:
+        server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "1", "-b", f"127.0.0.1:{port}",
+                                   "--timeout", "600", "kb:create_app()"], env=env,
+                                  stdout=log, stderr=subprocess.STDOUT)
     for _ in range(600):
         try:
             http.client.HTTPConnection("127.0.0.1", port, timeout=2).request("GET", "/")
@@ -131,13 +132,17 @@ def relaxed_share(mixed: list[dict], relaxed: list[bool]) -> str:
     return f"{sum(typed)} of {len(typed)} ({100 * sum(typed) / max(1, len(typed)):.0f} %)"
 
 
+def first_example_id() -> int:
+    """The id of the oldest example (inside an app context)."""
+    from kb.extensions import db
+    from kb.models import Example
+    return db.session.query(Example.id).order_by(Example.id).first()[0]
+
+
 def floor_paths(app, count: int) -> list[str]:
     """The app's HTTP floor: the cheapest API answer (one example by id), as often."""
     with app.app_context():
-        from kb.extensions import db
-        from kb.models import Example
-        example_id = db.session.query(Example.id).order_by(Example.id).first()[0]
-    return [f"/api/v1/examples/{example_id}"] * count
+        return [f"/api/v1/examples/{first_example_id()}"] * count
 
 
 def catch_up_cost(app, port: int, rounds: int = 10) -> list[float]:
@@ -148,9 +153,7 @@ def catch_up_cost(app, port: int, rounds: int = 10) -> list[float]:
     path = api_path({"q": "mantelzorg"})
     extra = []
     with app.app_context():
-        from kb.extensions import db
-        from kb.models import Example
-        example_id = db.session.query(Example.id).order_by(Example.id).first()[0]
+        example_id = first_example_id()
         record = next(export_records(SYSTEM))
         for number in range(rounds):
             baseline = statistics.median(time_requests(port, [path] * 3))

@@ -14,17 +14,14 @@ from math import log
 import numpy as np
 from whoosh.query import Phrase
 
+from kb.search import postings as postings_file
+from kb.search.postings import Postings
 from kb.search.schema import FACETS, TEXT_FIELDS
 
 B, K1 = 0.75, 1.2  # BM25F parameters, as Whoosh's defaults
 MAX_CACHE_BYTES = 192 * 1024 * 1024  # postings arrays kept per segment
 EMPTY = np.zeros(0, dtype=np.int32)
-
-
-def _nbytes(value) -> int:
-    """Memory held by a cached array or pair of arrays."""
-    arrays = value if isinstance(value, tuple) else (value,)
-    return sum(array.nbytes for array in arrays)
+NO_POSTINGS = Postings(EMPTY, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64), EMPTY)
 
 
 def segment_key(reader) -> str:
@@ -77,14 +74,14 @@ class SegmentData:
         with self.lock:
             if key not in self.terms:
                 self.terms[key] = found
-                self.cached_bytes += _nbytes(found)
+                self.cached_bytes += found.nbytes
             while self.cached_bytes > MAX_CACHE_BYTES and len(self.terms) > 1:
                 _key, dropped = self.terms.popitem(last=False)
-                self.cached_bytes -= _nbytes(dropped)
+                self.cached_bytes -= dropped.nbytes
         return found
 
-    def postings(self, reader, field: str, token: str) -> tuple[np.ndarray, np.ndarray]:
-        """(local document numbers, weights) of a term, read once."""
+    def postings(self, reader, field: str, token: str) -> Postings:
+        """A term's postings (document numbers, weights, blocks), read once."""
         return self._cached((field, token), lambda: self._read(reader, field, token))
 
     def phrase(self, searcher, field: str, tokens: tuple[str, ...]) -> np.ndarray:
@@ -95,17 +92,11 @@ class SegmentData:
         return self._cached((field, tokens), find)
 
     @staticmethod
-    def _read(reader, field: str, token: str) -> tuple[np.ndarray, np.ndarray]:
-        """Walk a term's postings once."""
+    def _read(reader, field: str, token: str) -> Postings:
+        """Read a term's postings (none when the segment lacks it)."""
         if (field, token) not in reader:
-            return EMPTY, np.zeros(0, dtype=np.float32)
-        matcher = reader.postings(field, token)
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float32)
+            return NO_POSTINGS
+        return postings_file.read(reader, field, token)
 
 
 class SearcherCache:
@@ -169,32 +160,35 @@ class SearcherCache:
 
     def _term_scores(self, field: str, token: str, dense: np.ndarray,
                      only: np.ndarray | None = None) -> None:
-        """Add BM25F scores of a term to dense (optionally only at some documents)."""
+        """Add BM25F scores of a term to dense (optionally only where `only`, a mask, holds)."""
         stats = self._statistics(field, token)
         if stats is None:
             return
         idf, average = stats
         for sub, offset, data in self.leaves:
-            ids, weights = data.postings(sub.reader(), field, token)
+            found = data.postings(sub.reader(), field, token)
+            ids, weights = found.ids, found.weights
             lengths = data.lengths[field][ids]
             scores = idf * (weights * (K1 + 1)) / (weights + K1 * (1 - B + B * lengths / average))
             if only is None:
                 dense[ids + offset] += scores
             else:
-                keep = np.isin(ids + offset, only)
+                keep = only[ids + offset]
                 dense[ids[keep] + offset] += scores[keep]
 
-    def _phrase_ids(self, field: str, tokens: tuple[str, ...]) -> np.ndarray:
-        """Global document numbers where the tokens stand together, in order."""
-        parts = [data.phrase(sub, field, tokens) + offset for sub, offset, data in self.leaves]
-        return np.concatenate(parts) if parts else EMPTY
+    def _phrase_mask(self, field: str, tokens: tuple[str, ...]) -> np.ndarray:
+        """The documents where the tokens stand together, in order."""
+        mask = np.zeros(self.size, dtype=bool)
+        for sub, offset, data in self.leaves:
+            mask[data.phrase(sub, field, tokens) + offset] = True
+        return mask
 
     def alternative_scores(self, tokens: tuple[str, ...]) -> np.ndarray:
         """Dense scores of one wording, summed over the text fields."""
         dense = np.zeros(self.size)
         for field in TEXT_FIELDS:
-            only = self._phrase_ids(field, tokens) if len(tokens) > 1 else None
-            if only is not None and not len(only):
+            only = self._phrase_mask(field, tokens) if len(tokens) > 1 else None
+            if only is not None and not only.any():
                 continue
             for token in tokens:
                 self._term_scores(field, token, dense, only)

@@ -2,8 +2,9 @@
 character offsets stored in the postings (no second analysis of the text)."""
 from collections import defaultdict
 
-import numpy as np
 from markupsafe import Markup, escape
+
+from kb.search import postings
 
 SNIPPET_FIELDS = ("body", "summary")
 WIDTH = 220
@@ -11,34 +12,28 @@ BEFORE = 60
 FRAGMENTS = 2
 
 
-def _postings(cache, docnums: list[int], tokens: set[str]) -> dict[tuple, list]:
-    """(position, start, end) of each term per (document, field, term), one walk per term."""
-    found: dict[tuple, list] = defaultdict(list)
+def _postings(cache, docnums: list[int], field: str, tokens: set[str]) -> dict[tuple, list]:
+    """(position, start, end) of each term in one field, per (document, term)."""
+    found: dict[tuple, list] = {}
     for sub, offset, data in cache.leaves:
-        local = sorted(d - offset for d in docnums if offset <= d < offset + data.size)
+        local = [d - offset for d in docnums if offset <= d < offset + data.size]
         if not local:
             continue
         reader = sub.reader()
-        for field in SNIPPET_FIELDS:
-            for token in tokens:
-                ids, _weights = data.postings(reader, field, token)
-                present = [d for d in local if _contains(ids, d)]
-                if not present:
-                    continue
-                matcher = reader.postings(field, token)
-                for docnum in present:  # ascending: the matcher only moves forward
-                    matcher.skip_to(docnum)
-                    found[(docnum + offset, field, token)] = list(matcher.value_as("characters"))
+        for token in tokens:
+            places = postings.characters(reader, field, token,
+                                         data.postings(reader, field, token), local)
+            for docnum, chars in places.items():
+                found[(docnum + offset, token)] = chars
     return found
 
 
-def _sequence_spans(found: dict, key: tuple, sequence: tuple[str, ...]) -> list:
+def _sequence_spans(found: dict, docnum: int, sequence: tuple[str, ...]) -> list:
     """Character spans where the terms of a sequence stand one after another."""
-    docnum, field = key
-    following = [{position: end for position, _start, end in found.get((docnum, field, t), ())}
+    following = [{position: end for position, _start, end in found.get((docnum, t), ())}
                  for t in sequence[1:]]
     spans = []
-    for position, start, end in found.get((docnum, field, sequence[0]), ()):
+    for position, start, end in found.get((docnum, sequence[0]), ()):
         for step, ends in enumerate(following, start=1):
             end = ends.get(position + step)
             if end is None:
@@ -48,26 +43,19 @@ def _sequence_spans(found: dict, key: tuple, sequence: tuple[str, ...]) -> list:
     return spans
 
 
-def _spans(cache, docnums: list[int], single: set[str],
-           sequences: set[tuple[str, ...]]) -> dict[tuple[int, str], list]:
-    """(start, end) character spans to mark per (document, field): the single terms, and
-    each sequence where its terms stand together (a phrase is marked as a phrase)."""
-    found = _postings(cache, docnums, single | {t for s in sequences for t in s})
-    spans: dict[tuple[int, str], list] = defaultdict(list)
-    for (docnum, field, token), places in found.items():
+def _spans(cache, docnums: list[int], field: str, single: set[str],
+           sequences: set[tuple[str, ...]]) -> dict[int, list]:
+    """(start, end) character spans to mark in one field, per document: the single terms,
+    and each sequence where its terms stand together (a phrase is marked as a phrase)."""
+    found = _postings(cache, docnums, field, single | {t for s in sequences for t in s})
+    spans: dict[int, list] = defaultdict(list)
+    for (docnum, token), places in found.items():
         if token in single:
-            spans[(docnum, field)] += [(start, end) for _pos, start, end in places]
+            spans[docnum] += [(start, end) for _pos, start, end in places]
     for docnum in docnums:
-        for field in SNIPPET_FIELDS:
-            for sequence in sequences:
-                spans[(docnum, field)] += _sequence_spans(found, (docnum, field), sequence)
+        for sequence in sequences:
+            spans[docnum] += _sequence_spans(found, docnum, sequence)
     return spans
-
-
-def _contains(ids: np.ndarray, docnum: int) -> bool:
-    """Whether a sorted id array holds docnum."""
-    at = np.searchsorted(ids, docnum)
-    return bool(at < len(ids) and ids[at] == docnum)
 
 
 def _windows(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
@@ -119,14 +107,14 @@ def _fragments(text: str, spans: list[tuple[int, int]]) -> str:
 def make_snippets(searcher, cache, docnums: list[int], single: set[str],
                   sequences: set[tuple[str, ...]] = frozenset()) -> dict[int, Markup]:
     """Per document: highlighted fragments of the body (or summary), else the summary."""
-    spans = _spans(cache, docnums, single, sequences) if single or sequences else {}
-    snippets = {}
-    for docnum in docnums:
-        stored = searcher.stored_fields(docnum)
-        snippets[docnum] = Markup(escape(stored["summary"]))
-        for field in SNIPPET_FIELDS:
-            found = sorted(set(spans.get((docnum, field), ())))
+    stored = {docnum: searcher.stored_fields(docnum) for docnum in docnums}
+    snippets = {docnum: Markup(escape(stored[docnum]["summary"])) for docnum in docnums}
+    waiting = list(docnums) if single or sequences else []
+    for field in SNIPPET_FIELDS:  # the next field only for documents still without one
+        spans = _spans(cache, waiting, field, single, sequences) if waiting else {}
+        for docnum in waiting:
+            found = sorted(set(spans.get(docnum, ())))
             if found:
-                snippets[docnum] = Markup(_fragments(stored[field], found))
-                break
+                snippets[docnum] = Markup(_fragments(stored[docnum][field], found))
+        waiting = [docnum for docnum in waiting if not spans.get(docnum)]
     return snippets

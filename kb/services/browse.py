@@ -124,10 +124,14 @@ def public_organisation_names() -> list[str]:
     return [organisation.name for organisation, _count in rows]
 
 
-def public_organisation_labels() -> dict[str, str]:
-    """Slug to name of the public organisations."""
-    rows = db.session.execute(_public_organisations())
-    return {organisation.slug: organisation.name for organisation, _count in rows}
+def public_organisation_labels(slugs) -> dict[str, str]:
+    """Slug to name of those of these organisations that are public (a partner, or with
+    a published example): one look-up by slug, not a count over every example."""
+    published = select(Example.id).where(Example.organisation_id == Organisation.id,
+                                         Example.status == "published").exists()
+    rows = db.session.execute(select(Organisation.slug, Organisation.name).where(
+        Organisation.slug.in_(list(slugs)), or_(Organisation.partner.is_(True), published)))
+    return {slug: name for slug, name in rows}
 
 
 def public_leeratelier_names() -> list[str]:

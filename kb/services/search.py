@@ -115,18 +115,19 @@ class SearchPage:
         return [(name, row) for name in FACETS for row in self.facets[name] if row["selected"]]
 
 
-def _all_labels() -> dict[str, dict[str, str]]:
-    """Display labels of every facet value that has one: two queries per request."""
+def _all_labels(organisations) -> dict[str, dict[str, str]]:
+    """Display labels of the taxonomy's values and of these organisations: two queries."""
     labels: dict[str, dict[str, str]] = {name: {} for name in TERM_FACETS}
     for term in db.session.scalars(select(Term).where(Term.kind.in_(TERM_FACETS))):
         labels[term.kind][term.slug] = term.label
-    labels["organisation"] = public_organisation_labels()
+    labels["organisation"] = public_organisation_labels(organisations)
     return labels
 
 
 def _facet_lists(counts: dict[str, dict[str, int]], filters) -> dict[str, list[dict]]:
     """Every value with a count, plus selected ones at zero, by count then label."""
-    lists, all_labels = {}, _all_labels()
+    lists, all_labels = {}, _all_labels({*counts.get("organisation", {}),
+                                         *filters.get("organisation", [])})
     for name in FACETS:
         values = dict(counts.get(name, {}))
         for selected in filters.get(name, []):

@@ -6,19 +6,24 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PO_FILES := $(wildcard kb/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
+# Every install resolves to the versions pinned here; `make constraints` refreshes them.
+CONSTRAINTS := constraints.txt
+PIP_INSTALL := $(BIN)/pip install --quiet -c $(CONSTRAINTS)
+PACKAGING := setup.cfg setup.py pyproject.toml $(CONSTRAINTS)
 
-.PHONY: run test install install-test init translations extract-messages bench clean
+.PHONY: run test lint wheel-check install install-test init translations extract-messages \
+	bench constraints clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed: $(BIN)/python $(PACKAGING)
+	$(PIP_INSTALL) -e .
 	touch $@
 
-$(VENV)/.installed-test: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test,postgres]'
+$(VENV)/.installed-test: $(BIN)/python $(PACKAGING)
+	$(PIP_INSTALL) -e '.[test,postgres,lint]'
 	touch $@ $(VENV)/.installed
 
 %.mo: %.po
@@ -39,14 +44,32 @@ run: init
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+lint: install-test
+	$(BIN)/ruff check kb tests bench setup.py
+	$(BIN)/lint-imports
+
+# The built wheel installs and runs outside the checkout (see .ci/wheel-check).
+wheel-check: install
+	.ci/wheel-check
+
 N ?= 10000
 bench: install
-	$(BIN)/pip install --quiet -e '.[bench]'
+	$(PIP_INSTALL) -e '.[bench]'
 	$(BIN)/python bench/search.py --n $(N)
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o kb/translations/messages.pot .
 	$(BIN)/pybabel update -i kb/translations/messages.pot -d kb/translations --no-fuzzy-matching
+
+# Newest releases that setup.cfg allows, resolved in a scratch venv, pinned for everyone.
+constraints:
+	rm -rf build/constraints-venv
+	$(PYTHON) -m venv build/constraints-venv
+	build/constraints-venv/bin/pip install --quiet '.[test,postgres,bench,lint]'
+	{ echo "# Every dependency pinned (installs use -c $(CONSTRAINTS)); refresh: make constraints"; \
+	  build/constraints-venv/bin/pip freeze --exclude-editable | grep -vi '^praktijkbank'; \
+	} > $(CONSTRAINTS)
+	rm -rf build/constraints-venv
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache $(MO_FILES)

@@ -26,8 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import generate  # noqa: E402
-from bench.harness import (BIN, Server, Visitor, alive, children, instance_env, kb,  # noqa: E402
-                           wait_for)
+from bench.harness import BIN, Server, Visitor, alive, children, instance_env, kb, wait_for  # noqa: E402
 
 PASSWORD = "proef-wachtwoord-123"
 
@@ -218,13 +217,13 @@ def kills(args) -> None:
         for _run in range(args.rebuilds):
             process = subprocess.Popen([str(BIN / "kb"), "reindex"], env=env,
                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            workers = wait_for(lambda: children(process.pid)
-                               if len(children(process.pid)) >= 2 else None, 120, 0.05)
+            workers = wait_for(lambda pid=process.pid: children(pid)
+                               if len(children(pid)) >= 2 else None, 120, 0.05)
             time.sleep(rng.uniform(0.0, 6.0))
             process.send_signal(signal.SIGKILL)
             process.wait()
             try:
-                wait_for(lambda: not any(alive(pid) for pid in workers), 15, 0.2)
+                wait_for(lambda started=workers: not any(alive(pid) for pid in started), 15, 0.2)
             except AssertionError:
                 stragglers += 1
             check = subprocess.run([str(BIN / "kb"), "index-check"], env=env,

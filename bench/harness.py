@@ -5,6 +5,7 @@ import http.cookiejar
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -12,8 +13,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-
-import socket
 
 BIN = Path(sys.executable).parent
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -71,7 +70,8 @@ class Server:
     def __init__(self, env: dict, workers: int = 2, *extra: str):
         port = free_port()
         self.base = f"http://127.0.0.1:{port}"
-        self.log = open(Path(env["KB_INSTANCE_PATH"]) / "gunicorn.log", "w+")
+        # Open as long as the server runs; stop() closes it.
+        self.log = open(Path(env["KB_INSTANCE_PATH"]) / "gunicorn.log", "w+")  # noqa: SIM115
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", *extra,
              "kb:create_app()"], env=env, stdout=self.log, stderr=subprocess.STDOUT)

@@ -268,8 +268,9 @@ def fuzz(args) -> None:
                 @settings(max_examples=args.examples, deadline=None, database=None,
                           suppress_health_check=list(HealthCheck))
                 @given(case=operation.as_strategy())
-                def run(case):
-                    counted[operation.label] = counted.get(operation.label, 0) + 1
+                def run(case):  # called at once, inside this iteration
+                    label = operation.label  # noqa: B023
+                    counted[label] = counted.get(label, 0) + 1
                     case.call_and_validate(checks=checks)
                 try:
                     run()

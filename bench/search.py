@@ -128,13 +128,13 @@ def relaxed_flags(answers: list[bytes]) -> list[bool]:
 
 def relaxed_share(mixed: list[dict], relaxed: list[bool]) -> str:
     """How many of the searches with words had to relax to most of them."""
-    typed = [flag for params, flag in zip(mixed, relaxed) if params.get("q")]
+    typed = [flag for params, flag in zip(mixed, relaxed, strict=True) if params.get("q")]
     return f"{sum(typed)} of {len(typed)} ({100 * sum(typed) / max(1, len(typed)):.0f} %)"
 
 
 def first_example_id() -> int:
     """The id of the oldest example (inside an app context)."""
-    from kb.extensions import db
+    from kb.database import db
     from kb.models import Example
     return db.session.query(Example.id).order_by(Example.id).first()[0]
 
@@ -233,10 +233,10 @@ def fts_query(conn: sqlite3.Connection, params: dict, relaxed: bool = False) -> 
 
 def time_fts(conn, mixed: list[dict], relaxed: list[bool]) -> list[float]:
     """Milliseconds per FTS5 answer, in process."""
-    for params, relax in zip(mixed, relaxed):  # warm
+    for params, relax in zip(mixed, relaxed, strict=True):  # warm
         fts_query(conn, params, relax)
     timings = []
-    for params, relax in zip(mixed, relaxed):
+    for params, relax in zip(mixed, relaxed, strict=True):
         started = time.perf_counter()
         fts_query(conn, params, relax)
         timings.append((time.perf_counter() - started) * 1000)

@@ -5,7 +5,21 @@ from pathlib import Path
 
 from flask import Flask, request
 
-ROOT = Path(__file__).resolve().parent.parent
+from kb.database import MIGRATIONS
+
+PACKAGE = Path(__file__).resolve().parent
+# A wheel carries the templates inside the package; a checkout keeps them at the top level.
+TEMPLATES = PACKAGE / "templates" if (PACKAGE / "templates").is_dir() \
+    else PACKAGE.parent / "templates"
+
+
+def default_instance() -> Path:
+    """The instance folder when none is configured: the checkout's `instance/` when running
+    from one, else `instance/` in the working directory (an installed package)."""
+    checkout = PACKAGE.parent
+    if (checkout / "setup.cfg").is_file():
+        return checkout / "instance"
+    return Path.cwd() / "instance"
 
 
 def create_app(test_config: dict | None = None, warm_up: bool | None = None) -> Flask:
@@ -13,10 +27,11 @@ def create_app(test_config: dict | None = None, warm_up: bool | None = None) -> 
     process (warm_up, by default when INDEX_WARM_UP is set) opens and warms the search
     index in the background, so that the first search is fast."""
     instance_path = ((test_config or {}).get("INSTANCE_PATH")
-                     or os.environ.get("KB_INSTANCE_PATH") or str(ROOT / "instance"))
+                     or os.environ.get("KB_INSTANCE_PATH") or str(default_instance()))
     app = Flask(__name__, instance_path=os.path.abspath(instance_path),
-                instance_relative_config=True, template_folder=str(ROOT / "templates"))
+                instance_relative_config=True, template_folder=str(TEMPLATES))
     load_config(app, test_config)
+    app.extensions["kb.factory"] = create_app  # an index rebuild's workers make their own
     register_extensions(app)
     register_blueprints(app)
     from kb.web import hardening
@@ -59,11 +74,11 @@ def register_extensions(app: Flask) -> None:
     from kb import models  # noqa: F401  (registers the tables)
     from kb.search import check_whoosh
     check_whoosh()
-    from kb.database import configure_sqlite, owner_only
-    from kb.extensions import babel, csrf, db, limiter, login, mail, migrate
+    from kb.database import configure_sqlite, db, owner_only
+    from kb.extensions import babel, csrf, limiter, login, mail, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login.init_app(app)
@@ -85,8 +100,8 @@ def warn_if_schema_behind(app: Flask) -> None:
     from alembic.script import ScriptDirectory
     from sqlalchemy import inspect, text
 
-    from kb.extensions import db
-    head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+    from kb.database import db
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     with db.engine.connect() as connection:
         current = None
         if inspect(connection).has_table("alembic_version"):
@@ -128,8 +143,18 @@ def load_user(identity: str):
 def register_blueprints(app: Flask) -> None:
     """Register the web blueprints and the error pages."""
     from kb import api
-    from kb.web import (accounts, contribute, curation, errors, feeds, freshness, guard,
-                        moderation, public, search)
+    from kb.web import (
+        accounts,
+        contribute,
+        curation,
+        errors,
+        feeds,
+        freshness,
+        guard,
+        moderation,
+        public,
+        search,
+    )
     guard.install(app)  # before the routes: they use its bounded `int` converter
     freshness.install(app)
     app.register_blueprint(public.bp)

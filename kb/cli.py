@@ -92,9 +92,9 @@ def _read_text(path: str) -> str:
         with open(path, "rb") as handle:
             return handle.read().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{path}: geen UTF-8 (byte {exc.start})")
+        raise click.ClickException(f"{path}: geen UTF-8 (byte {exc.start})") from None
     except OSError as exc:
-        raise click.ClickException(f"{path}: {exc.strerror}")
+        raise click.ClickException(f"{path}: {exc.strerror}") from None
 
 
 @click.command("import")

@@ -1,9 +1,33 @@
-"""Engine tuning: SQLite under several workers needs WAL, a busy timeout and BEGIN IMMEDIATE."""
+"""The database: Flask-SQLAlchemy's `db` with portable constraint names, and engine tuning
+(SQLite under several workers needs WAL, a busy timeout and BEGIN IMMEDIATE)."""
 import contextvars
 import os
+from pathlib import Path
 
-from sqlalchemy import event
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase
+
+# The schema's history (Alembic), shipped inside the package.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Named constraints keep Alembic migrations portable between SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+db = SQLAlchemy(model_class=Base)
 
 # Set by services.base.unit_of_work: the transaction about to begin will write.
 write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_intent", default=False)

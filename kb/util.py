@@ -1,7 +1,8 @@
 """Small helpers shared across layers."""
 import datetime as dt
 import re
-import unicodedata
+
+from slugify import slugify as make_slug
 
 
 def utcnow() -> dt.datetime:
@@ -10,9 +11,9 @@ def utcnow() -> dt.datetime:
 
 
 def slugify(text: str, max_length: int = 80) -> str:
-    """A lowercase ASCII slug: 'Zorg & Welzijn' -> 'zorg-welzijn'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    """A lowercase ASCII slug, letters transliterated: 'Zorg & Welzijn' -> 'zorg-welzijn',
+    'Ørsted' -> 'orsted', 'Straße' -> 'strasse'."""
+    slug = make_slug(text)
     if len(slug) > max_length:  # cut at a word boundary where there is one
         cut = slug[:max_length + 1]
         slug = cut[:cut.rfind("-")] if "-" in cut else slug[:max_length]

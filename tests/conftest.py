@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from kb import create_app
-from kb.extensions import db
+from kb.database import db
 from kb.search.store import close_all
 from kb.services.taxonomy import ensure_defaults
 

@@ -1,7 +1,7 @@
 """Factories for test data: valid records and examples in any status."""
 import itertools
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example
 from kb.services.accounts import create_user
 from kb.services.examples import create_example, set_status

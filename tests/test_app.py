@@ -3,7 +3,7 @@ import os
 import stat
 
 from kb import create_app
-from kb.extensions import db
+from kb.database import db
 from tests.conftest import make_app
 
 

@@ -4,7 +4,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Decision
 from tests import factories
 

@@ -3,7 +3,8 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from kb.extensions import csrf, db
+from kb.database import db
+from kb.extensions import csrf
 from kb.models import KINDS, Term
 from kb.services import search as search_service
 from kb.services.errors import Invalid, NotFound

@@ -2,12 +2,11 @@
 it accepts is exactly what it says."""
 from sqlalchemy import select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Term
 from kb.search.schema import FACETS
+from kb.services.search import MAX_FREE_VALUE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, SORTS, TERM_FACETS
 from kb.util import MAX_ID
-from kb.services.search import MAX_FREE_VALUE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, SORTS, \
-    TERM_FACETS
 
 FILTER_HELP = {
     "dimension": "Positive Health dimension slug",

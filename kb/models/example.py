@@ -1,15 +1,14 @@
 """Practice examples (praktijkvoorbeelden) and their revision history."""
 import datetime as dt
 
-from sqlalchemy import (JSON, Boolean, Column, ForeignKey, Integer, String, Table,
-                        Text)
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb.extensions import db
-from kb.models.types import UTCDateTime
+from kb.database import db
 from kb.models.leeratelier import Leeratelier
 from kb.models.organisation import Organisation
 from kb.models.taxonomy import Term
+from kb.models.types import UTCDateTime
 from kb.models.user import User
 from kb.util import slugify, utcnow
 

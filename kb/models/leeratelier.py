@@ -4,7 +4,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb.extensions import db
+from kb.database import db
 
 
 class Leeratelier(db.Model):

@@ -2,7 +2,7 @@
 from sqlalchemy import Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kb.extensions import db
+from kb.database import db
 from kb.models.taxonomy import Term
 
 

@@ -5,7 +5,7 @@ import hashlib
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb.extensions import db
+from kb.database import db
 from kb.models.types import UTCDateTime
 from kb.util import utcnow
 

@@ -3,7 +3,7 @@ from flask_babel import get_locale
 from sqlalchemy import Boolean, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb.extensions import db
+from kb.database import db
 
 KINDS = ("dimension", "theme", "organisation_type", "level", "setting", "target_group")
 

@@ -4,7 +4,7 @@ import datetime as dt
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kb.extensions import db
+from kb.database import db
 from kb.models.types import UTCDateTime
 from kb.util import utcnow
 

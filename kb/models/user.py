@@ -7,9 +7,9 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kb.extensions import db
-from kb.models.types import UTCDateTime
+from kb.database import db
 from kb.models.organisation import Organisation
+from kb.models.types import UTCDateTime
 from kb.util import utcnow
 
 ROLES = ("participant", "moderator", "admin")

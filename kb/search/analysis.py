@@ -3,8 +3,14 @@ import functools
 import re
 from pathlib import Path
 
-from whoosh.analysis import (CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter,
-                             StopFilter)
+from whoosh.analysis import (
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
 from whoosh.lang.snowball.dutch import DutchStemmer
 from whoosh.support.charset import accent_map
 

@@ -1,5 +1,5 @@
 """Drift between the database and the index (`kb index-check`)."""
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example
 from kb.search import indexer
 from kb.search.documents import document_for

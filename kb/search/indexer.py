@@ -25,7 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import SegmentWriter
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example, IndexEvent
 from kb.search.documents import document_for
 from kb.search.schema import META_ID, SCHEMA_VERSION, build_schema
@@ -243,12 +243,12 @@ def _end_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="kb-parent-watch").start()
 
 
-def _worker_start(settings: dict, parent: int) -> None:
-    """In a fresh worker process: an app of its own, with its own database connections."""
+def _worker_start(factory, settings: dict, parent: int) -> None:
+    """In a fresh worker process: an app of its own (made by the factory that made the
+    parent's, passed down by reference), with its own database connections."""
     global _worker_app
     _end_with_parent(parent)
-    from kb import create_app
-    _worker_app = create_app(settings)
+    _worker_app = factory(settings)
 
 
 def _build_segment(folder: str, ids: list[int]) -> tuple:
@@ -287,8 +287,9 @@ def _parallel_segments(folder: str, ids: list[int], progress=None) -> list:
     # spawn, not fork: a forked child would share the parent's database connections.
     context = multiprocessing.get_context("spawn")
     segments = []
+    factory = current_app.extensions["kb.factory"]
     with context.Pool(procs, initializer=_worker_start,
-                      initargs=(settings, os.getpid())) as pool:
+                      initargs=(factory, settings, os.getpid())) as pool:
         for segment, count in pool.imap_unordered(partial(_build_segment, folder), slices):
             segments.append(segment)
             if progress:

@@ -14,7 +14,7 @@ import time
 from flask import current_app
 from whoosh import index as whoosh_index
 
-from kb.extensions import db
+from kb.database import db
 from kb.search import indexer
 from kb.search.engine import SearcherCache, SegmentData, segment_key
 

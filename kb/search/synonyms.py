@@ -8,7 +8,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import SynonymGroup
 from kb.search.analysis import HERE, analyse, read_lines
 

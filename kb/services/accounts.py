@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import ROLES, LoginSession, User
 from kb.models.session import key_digest
 from kb.services import permissions as perm
@@ -34,7 +34,8 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise Invalid({"email": _("geen geldig e-mailadres: %(reason)s", reason=str(exc))})
+        reason = _("geen geldig e-mailadres: %(reason)s", reason=str(exc))
+        raise Invalid({"email": reason}) from None
 
 
 def find_user(email: str) -> User | None:
@@ -148,7 +149,8 @@ def confirm_address(token: str) -> User:
     try:
         data = _serializer(CONFIRM_SALT).loads(token, max_age=CONFIRM_MAX_AGE)
     except BadData:
-        raise Invalid({"token": _("Deze link is verlopen of ongeldig. Registreer opnieuw.")})
+        raise Invalid({"token": _("Deze link is verlopen of ongeldig. Registreer opnieuw.")}) \
+            from None
     user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
     if user is None or not user.active or user.email != data.get("e"):
         raise Invalid({"token": _("Deze link is verlopen of ongeldig. Registreer opnieuw.")})
@@ -325,7 +327,8 @@ def _user_for_token(token: str) -> User:
     try:
         data = _serializer().loads(token, max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
     except BadData:
-        raise Invalid({"token": _("Deze link is verlopen of ongeldig. Vraag een nieuwe aan.")})
+        raise Invalid({"token": _("Deze link is verlopen of ongeldig. Vraag een nieuwe aan.")}) \
+            from None
     user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
     if user is None or not user.active or data.get("h") != _hash_fingerprint(user):
         raise Invalid({"token": _("Deze link is verlopen of ongeldig. Vraag een nieuwe aan.")})

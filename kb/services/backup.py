@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import make_url
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Decision, Example, Revision, User
 from kb.services.errors import Invalid
 
@@ -116,7 +116,7 @@ def kind_of(path: str) -> str:
         with open(path, "rb") as handle:
             start = handle.read(16)
     except OSError as exc:
-        raise Invalid({"file": f"{path}: {exc.strerror}"})
+        raise Invalid({"file": f"{path}: {exc.strerror}"}) from None
     if start.startswith(SQLITE_MAGIC):
         return "sqlite"
     if start.startswith(PG_MAGIC):
@@ -204,8 +204,8 @@ def _check_version(version: str | None) -> None:
     """Refuse a backup whose schema this version of Praktijkbank does not know (a newer one)."""
     from alembic.script import ScriptDirectory
 
-    from kb import ROOT
-    scripts = ScriptDirectory(str(ROOT / "migrations"))
+    from kb.database import MIGRATIONS
+    scripts = ScriptDirectory(str(MIGRATIONS))
     known = {revision.revision for revision in scripts.walk_revisions()}
     if version not in known:
         raise Invalid({"file": f"de backup heeft databaseversie {version}, die deze versie van "

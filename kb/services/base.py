@@ -3,8 +3,7 @@ import functools
 
 from flask import g, has_app_context
 
-from kb.database import write_intent
-from kb.extensions import db
+from kb.database import db, write_intent
 from kb.models import IndexEvent
 
 

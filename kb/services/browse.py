@@ -1,7 +1,7 @@
 """Read side for pages: published examples listed, filtered and counted from the database."""
 from sqlalchemy import func, or_, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example, Leeratelier, Organisation, Term, example_term
 from kb.services.errors import NotFound
 

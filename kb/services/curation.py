@@ -4,7 +4,7 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import KINDS, Example, Organisation, Revision, Term, User, example_term
 from kb.search.synonyms import builtin_groups
 from kb.services import permissions as perm

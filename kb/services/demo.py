@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example, User
 from kb.services.accounts import generate_password
 from kb.services.base import record_index_event, unit_of_work

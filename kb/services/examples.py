@@ -4,15 +4,19 @@ import uuid
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Decision, Example, Revision
 from kb.services import permissions as perm
 from kb.services import throttle
 from kb.services.base import record_index_event, unit_of_work
 from kb.services.errors import Invalid
 from kb.services.records import CleanRecord, to_record, validate_record
-from kb.services.taxonomy import (find_leeratelier, get_or_create_leeratelier,
-                                  get_or_create_organisation, terms_by_kind)
+from kb.services.taxonomy import (
+    find_leeratelier,
+    get_or_create_leeratelier,
+    get_or_create_organisation,
+    terms_by_kind,
+)
 from kb.util import utcnow
 
 # status -> statuses it may move to, and the action that moves it there.

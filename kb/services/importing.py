@@ -8,12 +8,18 @@ from dataclasses import dataclass
 
 from sqlalchemy import Integer, and_, cast, delete, func, insert, literal, select, update
 
-from kb.database import write_intent
-from kb.extensions import db
-from kb.models import (Decision, Example, ImportRun, IndexEvent, Revision, StagedExample,
-                       example_term)
-from kb.services import permissions as perm
+from kb.database import db, write_intent
+from kb.models import (
+    Decision,
+    Example,
+    ImportRun,
+    IndexEvent,
+    Revision,
+    StagedExample,
+    example_term,
+)
 from kb.models.types import UTCDateTime
+from kb.services import permissions as perm
 from kb.services.base import unit_of_work
 from kb.services.errors import ImportInvalid, Invalid
 from kb.services.examples import apply_record, new_ref
@@ -48,7 +54,8 @@ def parse_records(text: str) -> list:
         try:
             records = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise Invalid(f"geen geldige JSON: regel {exc.lineno}, kolom {exc.colno}: {exc.msg}")
+            raise Invalid(f"geen geldige JSON: regel {exc.lineno}, kolom {exc.colno}: "
+                          f"{exc.msg}") from None
         if not isinstance(records, list):
             raise Invalid("verwacht een JSON-array van records")
         return records
@@ -59,7 +66,8 @@ def parse_records(text: str) -> list:
         try:
             records.append(json.loads(line))
         except json.JSONDecodeError as exc:
-            raise Invalid(f"geen geldige JSON Lines: regel {number}, kolom {exc.colno}: {exc.msg}")
+            raise Invalid(f"geen geldige JSON Lines: regel {number}, kolom {exc.colno}: "
+                          f"{exc.msg}") from None
     return records
 
 

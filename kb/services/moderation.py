@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Decision, Example, Report, Revision
 from kb.services import permissions as perm
 from kb.services.base import record_index_event, unit_of_work
@@ -210,12 +210,13 @@ def _publish_edit(example: Example, revision: Revision, actor, reason: str) -> N
         clean = validate_record(revision.data, terms_by_kind())
     except Invalid as exc:
         problems = "; ".join(f"{k}: {v}" for k, v in exc.errors.items())
-        raise Invalid({"decision": _("De bewerking is niet meer geldig (%(problems)s). "
-                                     "Vraag de auteur om aanpassingen.", problems=problems)})
+        reason = _("De bewerking is niet meer geldig (%(problems)s). Vraag de auteur om "
+                   "aanpassingen.", problems=problems)
+        raise Invalid({"decision": reason}) from None
     try:
         check_ref_free(clean.ref, example.id)
     except Invalid:
-        raise Invalid({"decision": _("Het kenmerk van de bewerking is al in gebruik.")})
+        raise Invalid({"decision": _("Het kenmerk van de bewerking is al in gebruik.")}) from None
     apply_record(example, clean)
     revision.state = "applied"
     db.session.add(Decision(example=example, actor_id=actor.id, action="publish",

@@ -3,17 +3,17 @@ import re
 from dataclasses import dataclass, replace
 
 from flask import current_app, url_for
-from markupsafe import Markup
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example, Term
 from kb.search import query as index_query
 from kb.search.concepts import typed_words
 from kb.search.schema import FACETS
-from kb.services.errors import Invalid
 from kb.services.browse import public_organisation_labels, search_in_database
+from kb.services.errors import Invalid
 from kb.services.records import to_record
 from kb.util import parse_int
 
@@ -162,13 +162,13 @@ def search(request: index_query.SearchRequest, own_examples=()) -> SearchPage:
     try:
         outcome = index_query.run(request, own_examples)
         suggestion, corrected_from = outcome.suggestion, None
-        if outcome.match != index_query.ALL or outcome.total == 0:
-            if outcome.suggestion and not request.exact:
-                # Nothing, or only part of the words, found as typed: the correction, when
-                # more examples have all of its words.
-                second = index_query.run(replace(request, q=outcome.suggestion))
-                if second.complete > outcome.complete:
-                    corrected_from, outcome = request.q, second
+        incomplete = outcome.match != index_query.ALL or outcome.total == 0
+        if incomplete and outcome.suggestion and not request.exact:
+            # Nothing, or only part of the words, found as typed: the correction, when more
+            # examples have all of its words.
+            second = index_query.run(replace(request, q=outcome.suggestion))
+            if second.complete > outcome.complete:
+                corrected_from, outcome = request.q, second
     except index_query.IndexUnavailable:
         return _from_database(request)
     return SearchPage(request=request, total=outcome.total, examples=_examples_for(outcome.hits),

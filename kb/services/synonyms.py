@@ -2,7 +2,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import SynonymGroup
 from kb.services import permissions as perm
 from kb.services.base import unit_of_work

@@ -2,8 +2,8 @@
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from kb.database import db
 from kb.defaults import PARTNERS, TAXONOMY
-from kb.extensions import db
 from kb.models import Leeratelier, Organisation, Term
 from kb.services.base import unit_of_work
 from kb.util import slugify

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import ThrottleEvent
 from kb.services.errors import DomainError
 from kb.util import utcnow

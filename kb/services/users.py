@@ -2,7 +2,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import ROLES, User
 from kb.services import permissions as perm
 from kb.services.base import unit_of_work

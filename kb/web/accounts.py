@@ -1,6 +1,14 @@
 """Accounts: register, log in and out, the account page, passwords and reset links."""
-from flask import (Blueprint, current_app, flash, make_response, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,8 +19,8 @@ from wtforms.validators import InputRequired, Length
 from kb.extensions import limiter
 from kb.services import accounts
 from kb.services.errors import Invalid
-from kb.services.throttle import TooMany
 from kb.services.taxonomy import partner_names
+from kb.services.throttle import TooMany
 from kb.web.helpers import ActionForm, safe_next, show_errors
 
 bp = Blueprint("accounts", __name__)

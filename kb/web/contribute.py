@@ -5,10 +5,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (BooleanField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField, widgets)
+from wtforms import (
+    BooleanField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 
-from kb.extensions import db, limiter
+from kb.database import db
+from kb.extensions import limiter
 from kb.models import Example, Leeratelier
 from kb.services import browse as reads
 from kb.services import examples as service

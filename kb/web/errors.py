@@ -8,7 +8,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from kb.extensions import db, limiter
+from kb.database import db
+from kb.extensions import limiter
 from kb.services.errors import Forbidden, NotFound
 from kb.services.throttle import TooMany, wait_text
 

@@ -6,7 +6,6 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from kb.extensions import limiter
-
 from kb.util import parse_int
 
 MAX_PAGE = 100_000

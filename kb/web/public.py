@@ -6,8 +6,8 @@ from kb.markdown import render_markdown
 from kb.models import Example, Leeratelier, Organisation
 from kb.services import browse as reads
 from kb.services.errors import NotFound
-from kb.services.search import related_examples
 from kb.services.examples import get_example
+from kb.services.search import related_examples
 from kb.web.helpers import page_arg, safe_next
 
 bp = Blueprint("public", __name__)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Decision, Example, Report, Revision, User
 from kb.search.store import close_all
 from kb.services.examples import update_example

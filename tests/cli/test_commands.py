@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import delete, func, select
 
+from kb.database import db
 from kb.defaults import TAXONOMY
-from kb.extensions import db
 from kb.models import Decision, Example, IndexEvent, Revision, User, example_term
 from kb.services.accounts import find_user
 from tests.factories import record

@@ -14,10 +14,9 @@ import time
 
 import pytest
 
-from tests.factories import record
 from bench.harness import alive, children
-from tests.integration.serving import (BIN, Server, Visitor, instance_env, kb, start_kb,
-                                       wait_for)
+from tests.factories import record
+from tests.integration.serving import BIN, Server, Visitor, instance_env, kb, start_kb, wait_for
 
 PASSWORD = "proef-wachtwoord-123"
 

@@ -5,7 +5,7 @@ import shutil
 import pytest
 from sqlalchemy import text
 
-from kb.extensions import db
+from kb.database import db
 from kb.search import WrongWhoosh, check_whoosh
 from kb.search.store import get_store
 from kb.services.examples import set_status, update_example

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example, IndexEvent, Organisation, Revision, Term, User, example_term
 from kb.services import curation
 from kb.services.errors import Forbidden, Invalid, NotFound

@@ -2,11 +2,18 @@
 import pytest
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import STATUSES, Decision, Example, IndexEvent, Revision
 from kb.services.errors import Forbidden, Invalid, NotFound
-from kb.services.examples import (TRANSITIONS, create_example, get_example, pending_revision,
-                                  set_status, update_example, withdraw_example)
+from kb.services.examples import (
+    TRANSITIONS,
+    create_example,
+    get_example,
+    pending_revision,
+    set_status,
+    update_example,
+    withdraw_example,
+)
 from kb.services.permissions import SYSTEM
 from kb.services.throttle import TooMany
 from tests import factories
@@ -163,7 +170,7 @@ def test_nothing_to_withdraw_is_refused(app, status):
 def test_submissions_per_account_are_limited(app):
     app.config["ACCOUNT_LIMITS"] = {**app.config["ACCOUNT_LIMITS"], "submit": (2, 3600)}
     author = factories.user()
-    for n in range(2):
+    for _n in range(2):
         create_example(author, record(), submit=True)
     with pytest.raises(TooMany):
         create_example(author, record(), submit=True)

@@ -4,7 +4,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example, IndexEvent, Organisation, Revision
 from kb.services.errors import ImportInvalid, Invalid
 from kb.services.importing import export_records, import_records, parse_records
@@ -65,7 +65,7 @@ def test_missing_required_field_is_named(app):
 
 def test_unknown_field_and_non_object_are_refused(app):
     error = refused([record(colour="blue"), ["not", "an", "object"]])
-    assert (1, "colour") == error.problems[0][:3:2]
+    assert error.problems[0][:3:2] == (1, "colour")
     assert error.problems[1][0] == 2 and "JSON-object" in error.problems[1][3]
 
 

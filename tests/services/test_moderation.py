@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Decision, Example, IndexEvent, Report
 from kb.services import moderation
 from kb.services.errors import Forbidden, Invalid, NotFound

@@ -9,7 +9,7 @@ import itertools
 import pytest
 from flask_login import AnonymousUserMixin
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import STATUSES
 from kb.services import examples, moderation
 from kb.services import permissions as perm

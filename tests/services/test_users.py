@@ -1,7 +1,7 @@
 """User management by admins: listing, roles, blocking, and every refusal."""
 import pytest
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import User
 from kb.services import users
 from kb.services.errors import Forbidden, Invalid, NotFound

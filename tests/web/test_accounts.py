@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import User
 from kb.services.taxonomy import find_organisation
 from tests import factories

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example
 from tests import factories
 from tests.conftest import make_app

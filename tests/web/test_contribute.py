@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example, Revision
 from kb.services.search import parse_request, search
 from tests import factories

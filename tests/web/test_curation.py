@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Organisation, SynonymGroup, Term, User
 from kb.services.taxonomy import get_term
 from tests import factories

@@ -3,7 +3,7 @@ and instance files readable by their owner only."""
 import os
 import stat
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import LoginSession
 from tests import factories
 from tests.factories import PASSWORD

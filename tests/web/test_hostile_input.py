@@ -5,7 +5,7 @@ Each test walks its whole list and reports every input that got another answer.
 """
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example, User
 from kb.services.taxonomy import get_term
 from tests import factories

@@ -1,7 +1,7 @@
 """The whole contribution journey through the test client, as DESIGN.md's issue describes it."""
 from sqlalchemy import select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example
 from tests import factories
 from tests.web.test_contribute import form_data

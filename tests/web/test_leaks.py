@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Leeratelier
 from kb.services.taxonomy import get_or_create_leeratelier
 from kb.util import slugify

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Example, User
 from tests import factories
 from tests.conftest import make_app

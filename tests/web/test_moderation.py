@@ -4,7 +4,7 @@ import html
 import pytest
 from sqlalchemy import func, select
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Decision, Example, Report
 from kb.services import moderation
 from kb.services.examples import update_example

@@ -1,7 +1,7 @@
 """Public pages through the test client: content, visibility, errors, language, headers."""
 import pytest
 
-from kb.extensions import db
+from kb.database import db
 from kb.models import Leeratelier
 from kb.services.taxonomy import get_or_create_leeratelier
 from tests import factories

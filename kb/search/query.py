@@ -142,8 +142,9 @@ def run(request: SearchRequest, own_examples=()) -> SearchOutcome:
     while there is no usable index (the caller answers from the database)."""
     store = get_store()
     try:
-        searcher, cache, status = store.current(own_examples)
-        outcome = _answer(searcher, cache, request)
+        with store.lock:  # one reader of the index's open files at a time (see IndexStore)
+            searcher, cache, status = store.current(own_examples)
+            outcome = _answer(searcher, cache, request)
     except IndexUnavailable:
         raise
     except Exception as exc:
@@ -198,8 +199,9 @@ def related(example_id: int, limit: int = 4) -> list[int]:
     none while the index is unavailable."""
     store = get_store()
     try:
-        searcher, cache, _status = store.current()
-        return _related(searcher, cache, example_id, limit)
+        with store.lock:
+            searcher, cache, _status = store.current()
+            return _related(searcher, cache, example_id, limit)
     except IndexUnavailable:
         return []
     except Exception as exc:

@@ -34,6 +34,9 @@ class IndexStore:
 
     def __init__(self, link: str):
         self.link = link
+        # Held for opening, refreshing and every search: Whoosh's readers seek and then read
+        # their shared file objects, so two threads reading at once read each other's
+        # positions (seen as "damaged postings" under a threaded server and the warm-up).
         self.lock = threading.RLock()
         self.target = None
         self.ix = None

@@ -6,16 +6,12 @@ from kb.database import db
 from kb.models import Term
 from kb.search.schema import FACETS
 from kb.services.search import MAX_FREE_VALUE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, SORTS, TERM_FACETS
+from kb.taxonomy import KINDS_TABLE
 from kb.util import MAX_ID
 
 FILTER_HELP = {
-    "dimension": "Positive Health dimension slug",
-    "theme": "theme slug",
-    "organisation_type": "organisation type slug",
+    **{kind.name: f"{kind.english} slug" for kind in KINDS_TABLE},
     "organisation": "organisation slug",
-    "level": "nano, micro, meso or macro",
-    "setting": "setting slug",
-    "target_group": "target group slug",
     "municipality": "municipality name",
     "year": "year, four digits",
 }
@@ -56,9 +52,8 @@ def _schemas() -> dict:
         "id": {"type": "integer"}, "ref": {"type": "string"}, "url": {"type": "string"},
         "title": {"type": "string"}, "summary": {"type": "string"},
         "snippet": {"type": "string", "description": "HTML with <mark> around matches"},
-        "dimensions": STRING_LIST, "themes": STRING_LIST, "organisation": {"type": "string"},
-        "organisation_type": {"type": "string"}, "level": {"type": "string"},
-        "setting": {"type": "string"}, "target_groups": STRING_LIST,
+        "organisation": {"type": "string"},
+        **{kind.field: STRING_LIST if kind.many else {"type": "string"} for kind in KINDS_TABLE},
         "municipality": {"type": "string"}, "year": {"type": "integer"},
         "score": {"type": "number", "nullable": True}}
     facet_value = {"type": "object", "properties": {

@@ -10,6 +10,7 @@ from kb.models.organisation import Organisation
 from kb.models.taxonomy import Term
 from kb.models.types import UTCDateTime
 from kb.models.user import User
+from kb.taxonomy import MULTI, SINGLE, Kind
 from kb.util import slugify, utcnow
 
 STATUSES = ("draft", "submitted", "published", "changes_requested", "rejected", "archived")
@@ -35,9 +36,8 @@ class Example(db.Model):
     impact: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[str] = mapped_column(Text, default="")
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    organisation_type_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
-    level_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
-    setting_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
+    # Each single-valued taxonomy kind adds a column <kind>_id and a relationship <kind>,
+    # each multi-valued one a list property <field>: see _declare_kinds below.
     municipality: Mapped[str] = mapped_column(String(100), index=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
     leeratelier_id: Mapped[int | None] = mapped_column(ForeignKey("leeratelier.id"), index=True)
@@ -54,10 +54,6 @@ class Example(db.Model):
     archived_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
-    organisation_type: Mapped[Term] = relationship(foreign_keys=[organisation_type_id],
-                                                   lazy="joined")
-    level: Mapped[Term] = relationship(foreign_keys=[level_id], lazy="joined")
-    setting: Mapped[Term] = relationship(foreign_keys=[setting_id], lazy="joined")
     leeratelier: Mapped[Leeratelier | None] = relationship(lazy="joined")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     archived_by: Mapped[User | None] = relationship(foreign_keys=[archived_by_id])
@@ -74,20 +70,12 @@ class Example(db.Model):
         """The example's multi-valued terms of one kind, in taxonomy order."""
         return [term for term in self.terms if term.kind == kind]
 
-    @property
-    def dimensions(self) -> list[Term]:
-        """Positive Health dimensions."""
-        return self.terms_of("dimension")
-
-    @property
-    def themes(self) -> list[Term]:
-        """Themes."""
-        return self.terms_of("theme")
-
-    @property
-    def target_groups(self) -> list[Term]:
-        """Target groups."""
-        return self.terms_of("target_group")
+    def values_of(self, kind: Kind) -> list[Term]:
+        """The example's terms of any kind, as a list (one or none for a single kind)."""
+        if kind.many:
+            return self.terms_of(kind.name)
+        term = getattr(self, kind.name)
+        return [term] if term is not None else []
 
     @property
     def slug(self) -> str:
@@ -101,6 +89,21 @@ class Example(db.Model):
 
     def __repr__(self) -> str:
         return f"<Example {self.id} {self.status} {self.title[:30]!r}>"
+
+
+def _declare_kinds() -> None:
+    """The example's column and relationship of every single-valued kind, and the list
+    property of every multi-valued one (kb.taxonomy declares the kinds)."""
+    for kind in SINGLE:
+        column = Column(kind.column, ForeignKey("term.id"), nullable=not kind.required)
+        setattr(Example, kind.column, column)
+        setattr(Example, kind.name, relationship(Term, foreign_keys=[column], lazy="joined"))
+    for kind in MULTI:
+        setattr(Example, kind.field, property(lambda self, name=kind.name: self.terms_of(name),
+                                              doc=f"The example's {kind.name} terms."))
+
+
+_declare_kinds()
 
 
 class Revision(db.Model):

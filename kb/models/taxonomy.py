@@ -4,8 +4,7 @@ from sqlalchemy import Boolean, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.database import db
-
-KINDS = ("dimension", "theme", "organisation_type", "level", "setting", "target_group")
+from kb.taxonomy import KINDS  # noqa: F401  (the kinds' names, declared in kb.taxonomy)
 
 
 class Term(db.Model):

@@ -4,9 +4,9 @@ from kb.models import Example
 from kb.search import indexer
 from kb.search.documents import document_for
 from kb.search.store import get_store
+from kb.taxonomy import KINDS
 
-COMPARED = ("title", "summary", "dimension", "theme", "target_group", "organisation_type",
-            "level", "setting", "organisation", "municipality", "year")
+COMPARED = ("title", "summary", *KINDS, "organisation", "municipality", "year")
 
 
 def index_drift() -> list[str]:

@@ -1,6 +1,7 @@
 """What the index stores of an example: searchable text, facet values, sort keys."""
 import re
 
+from kb import taxonomy
 from kb.models import Example
 from kb.search.analysis import WORD
 from kb.util import slugify
@@ -31,7 +32,7 @@ def _milliseconds(moment) -> int:
 
 def _labels(example: Example) -> str:
     """Every taxonomy label of the example in both languages, for free-text matching."""
-    terms = [*example.terms, example.level, example.setting, example.organisation_type]
+    terms = [term for kind in taxonomy.KINDS_TABLE for term in example.values_of(kind)]
     return " ".join(f"{term.label_nl} {term.label_en}" for term in terms)
 
 
@@ -52,12 +53,8 @@ def document_for(example: Example) -> dict:
                                 example.evidence or ""),
         "published": _milliseconds(example.published_at),
         "title_sort": slugify(example.title, 200),
-        "dimension": ",".join(t.slug for t in example.dimensions),
-        "theme": ",".join(t.slug for t in example.themes),
-        "target_group": ",".join(t.slug for t in example.target_groups),
-        "organisation_type": example.organisation_type.slug,
-        "level": example.level.slug,
-        "setting": example.setting.slug,
+        **{kind.name: ",".join(term.slug for term in example.values_of(kind))
+           for kind in taxonomy.KINDS_TABLE},
         "organisation": example.organisation.slug,
         "municipality": example.municipality,
         "year": str(example.year),

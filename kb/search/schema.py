@@ -1,12 +1,13 @@
 """The index schema: weighted Dutch text fields, facet fields, sort keys and the sync marker."""
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from kb import taxonomy
 from kb.search.analysis import dutch_analyzer, spelling_analyzer
 
-MULTI_FACETS = ("dimension", "theme", "target_group")
-SINGLE_FACETS = ("organisation_type", "level", "setting", "organisation", "municipality", "year")
-FACETS = ("dimension", "theme", "organisation_type", "level", "setting", "target_group",
-          "organisation", "municipality", "year")
+OTHER_FACETS = ("organisation", "municipality", "year")  # one value each, not taxonomy
+MULTI_FACETS = tuple(kind.name for kind in taxonomy.MULTI)
+SINGLE_FACETS = (*(kind.name for kind in taxonomy.SINGLE), *OTHER_FACETS)
+FACETS = (*taxonomy.KINDS, *OTHER_FACETS)
 TEXT_FIELDS = ("title", "summary", "body", "extra")
 META_ID = "__meta__"
 # Raise when the schema or the analysis changes: an index of another version is rebuilt.

@@ -1,13 +1,14 @@
 """Read side for pages: published examples listed, filtered and counted from the database."""
 from sqlalchemy import func, or_, select
 
+from kb import taxonomy
 from kb.database import db
 from kb.models import Example, Leeratelier, Organisation, Term, example_term
+from kb.services import permissions as perm
 from kb.services.errors import NotFound
 
-SINGLE = {"organisation_type": Example.organisation_type_id, "level": Example.level_id,
-          "setting": Example.setting_id}
-MULTI = ("dimension", "theme", "target_group")
+SINGLE = {kind.name: getattr(Example, kind.column) for kind in taxonomy.SINGLE}  # columns
+MULTI = tuple(kind.name for kind in taxonomy.MULTI)
 
 
 def published():
@@ -132,6 +133,15 @@ def public_organisation_labels(slugs) -> dict[str, str]:
     rows = db.session.execute(select(Organisation.slug, Organisation.name).where(
         Organisation.slug.in_(list(slugs)), or_(Organisation.partner.is_(True), published)))
     return {slug: name for slug, name in rows}
+
+
+def leeratelier_choices(actor) -> list[str]:
+    """The leerateliers an author may link an example to: moderators any (newest first),
+    others those already public."""
+    if perm.can_create_leeratelier(actor):
+        return list(db.session.scalars(select(Leeratelier.name)
+                                       .order_by(Leeratelier.date.desc())))
+    return public_leeratelier_names()
 
 
 def public_leeratelier_names() -> list[str]:

@@ -4,6 +4,7 @@ import re
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
+from kb import taxonomy
 from kb.database import db
 from kb.models import KINDS, Example, Organisation, Revision, Term, User, example_term
 from kb.search.synonyms import builtin_groups
@@ -13,12 +14,9 @@ from kb.services.errors import Invalid, NotFound
 from kb.util import parse_id, parse_int, slugify
 
 # Single-valued kinds live in a column of the example; the others in example_term.
-SINGLE_COLUMNS = {"organisation_type": Example.organisation_type_id,
-                  "level": Example.level_id, "setting": Example.setting_id}
+SINGLE_COLUMNS = {kind.name: getattr(Example, kind.column) for kind in taxonomy.SINGLE}
 # The record field (import format, pending edits) that holds a kind's slugs.
-RECORD_FIELDS = {"organisation_type": "organisation_type", "level": "level",
-                 "setting": "setting", "dimension": "dimensions", "theme": "themes",
-                 "target_group": "target_groups"}
+RECORD_FIELDS = {kind.name: kind.field for kind in taxonomy.KINDS_TABLE}
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_LABEL = 200
 MAX_SLUG = 64

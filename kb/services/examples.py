@@ -4,6 +4,7 @@ import uuid
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from kb import taxonomy
 from kb.database import db
 from kb.models import Decision, Example, Revision
 from kb.services import permissions as perm
@@ -57,11 +58,9 @@ def apply_record(example: Example, clean: CleanRecord) -> None:
                  "links"):
         setattr(example, name, values[name])
     example.ref = values["ref"] or example.ref or new_ref()
-    example.organisation_type = clean.terms["organisation_type"]
-    example.level = clean.terms["level"]
-    example.setting = clean.terms["setting"]
-    example.terms = [t for name in ("dimensions", "themes", "target_groups")
-                     for t in clean.multi[name]]
+    for kind in taxonomy.SINGLE:
+        setattr(example, kind.name, clean.terms[kind.field])
+    example.terms = [t for kind in taxonomy.MULTI for t in clean.multi[kind.field]]
     example.updated_at = utcnow()
 
 

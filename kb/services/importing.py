@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Integer, and_, cast, delete, func, insert, literal, select, update
 
+from kb import taxonomy
 from kb.database import db, write_intent
 from kb.models import (
     Decision,
@@ -171,7 +172,7 @@ def _stage(run_id: int, batch: list[CleanRecord]) -> tuple[int, int]:
 
 
 COPIED = ("title", "summary", "body", "impact", "evidence", "organisation_id",
-          "organisation_type_id", "level_id", "setting_id", "municipality", "year",
+          *(kind.column for kind in taxonomy.SINGLE), "municipality", "year",
           "leeratelier_id", "links", "updated_at")
 REOPENED = ("draft", "changes_requested", "rejected")  # imported again: submitted anew
 

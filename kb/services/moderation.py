@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
+from kb import taxonomy
 from kb.database import db
 from kb.models import Decision, Example, Report, Revision
 from kb.services import permissions as perm
@@ -30,13 +31,8 @@ FIELD_LABELS = {  # record field -> Dutch label for the diff
     "body": lazy_gettext("Beschrijving"),
     "impact": lazy_gettext("Beoogde impact"),
     "evidence": lazy_gettext("Zo maakten we het zichtbaar"),
-    "dimensions": lazy_gettext("Dimensies"),
-    "themes": lazy_gettext("Thema’s"),
     "organisation": lazy_gettext("Organisatie"),
-    "organisation_type": lazy_gettext("Soort organisatie"),
-    "level": lazy_gettext("Niveau"),
-    "setting": lazy_gettext("Setting"),
-    "target_groups": lazy_gettext("Doelgroep"),
+    **{kind.field: kind.plural for kind in taxonomy.KINDS_TABLE},
     "municipality": lazy_gettext("Gemeente"),
     "year": lazy_gettext("Jaar"),
     "leeratelier": lazy_gettext("Leeratelier"),

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from kb import taxonomy
 from kb.models import Example, Term
 from kb.services.errors import Invalid
 
@@ -18,15 +19,15 @@ TEXT_LIMITS = {  # field: (required, minimum length, maximum length)
     "municipality": (True, 2, 100),
     "leeratelier": (False, 0, 200),
 }
-SINGLE_TERMS = {"organisation_type": "organisation_type", "level": "level", "setting": "setting"}
-MULTI_TERMS = {"dimensions": "dimension", "themes": "theme", "target_groups": "target_group"}
-REQUIRED_MULTI = ("dimensions", "themes")
+SINGLE_TERMS = {kind.field: kind.name for kind in taxonomy.SINGLE}  # record field -> kind
+MULTI_TERMS = {kind.field: kind.name for kind in taxonomy.MULTI}
+REQUIRED_MULTI = tuple(kind.field for kind in taxonomy.MULTI if kind.required)
 MIN_YEAR = 1990
 MAX_LINKS = 10
 REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"]{3,}$")
-FIELDS = ("ref", "title", "summary", "body", "impact", "evidence", "dimensions", "themes",
-          "organisation", "organisation_type", "level", "setting", "target_groups",
+FIELDS = ("ref", "title", "summary", "body", "impact", "evidence", "organisation",
+          *(kind.field for kind in taxonomy.KINDS_TABLE),
           "municipality", "year", "leeratelier", "links")
 
 
@@ -181,22 +182,20 @@ def validate_record(raw, taxonomy: dict[str, dict[str, Term]]) -> CleanRecord:
 
 def to_record(example: Example) -> dict:
     """The example as an import/export record (taxonomy as slugs)."""
-    return {
+    record = {
         "ref": example.ref,
         "title": example.title,
         "summary": example.summary,
         "body": example.body,
         "impact": example.impact,
         "evidence": example.evidence,
-        "dimensions": [t.slug for t in example.dimensions],
-        "themes": [t.slug for t in example.themes],
         "organisation": example.organisation.name,
-        "organisation_type": example.organisation_type.slug,
-        "level": example.level.slug,
-        "setting": example.setting.slug,
-        "target_groups": [t.slug for t in example.target_groups],
         "municipality": example.municipality,
         "year": example.year,
         "leeratelier": example.leeratelier.name if example.leeratelier else None,
         "links": list(example.links or []),
     }
+    for kind in taxonomy.KINDS_TABLE:
+        slugs = [term.slug for term in example.values_of(kind)]
+        record[kind.field] = slugs if kind.many else (slugs[0] if slugs else None)
+    return {name: record[name] for name in FIELDS}

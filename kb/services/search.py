@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
+from kb import taxonomy
 from kb.database import db
 from kb.models import Example, Term
 from kb.search import query as index_query
@@ -18,7 +19,7 @@ from kb.services.records import to_record
 from kb.util import parse_int
 
 SORTS = ("relevance", "newest", "title")
-TERM_FACETS = ("dimension", "theme", "organisation_type", "level", "setting", "target_group")
+TERM_FACETS = taxonomy.KINDS
 MAX_QUERY = 1000
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
@@ -204,8 +205,8 @@ def result_record(example: Example, hit: index_query.Hit | None = None) -> dict:
             "title": example.title, "summary": example.summary}
     if hit is not None:
         data["snippet"] = str(hit.snippet)
-    for name in ("dimensions", "themes", "organisation", "organisation_type", "level",
-                 "setting", "target_groups", "municipality", "year"):
+    for name in ("organisation", *(kind.field for kind in taxonomy.KINDS_TABLE),
+                 "municipality", "year"):
         data[name] = record[name]
     if hit is not None:
         data["score"] = hit.score

@@ -4,7 +4,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     SelectField,
@@ -14,9 +13,9 @@ from wtforms import (
     widgets,
 )
 
-from kb.database import db
+from kb import taxonomy
 from kb.extensions import limiter
-from kb.models import Example, Leeratelier
+from kb.models import Example
 from kb.services import browse as reads
 from kb.services import examples as service
 from kb.services import permissions as perm
@@ -28,8 +27,6 @@ from kb.web.helpers import ActionForm, show_errors
 
 bp = Blueprint("contribute", __name__)
 
-MULTI_KINDS = {"dimensions": "dimension", "themes": "theme", "target_groups": "target_group"}
-SINGLE_KINDS = ("organisation_type", "level", "setting")
 TEXT_FIELDS = ("title", "summary", "body", "impact", "evidence", "organisation",
                "municipality")
 
@@ -55,15 +52,9 @@ class ExampleForm(FlaskForm):
     evidence = TextAreaField(_l("Zo maakten we het zichtbaar"),
                              description=_l("Hoe lieten jullie de impact zien: verhalen, "
                                             "cijfers, een vragenlijst, het spinnenweb?"))
-    dimensions = CheckboxesField(_l("Dimensies van Positieve Gezondheid"), validate_choice=False)
-    themes = CheckboxesField(_l("Thema’s"), validate_choice=False)
-    target_groups = CheckboxesField(_l("Doelgroepen"), validate_choice=False)
     organisation = StringField(_l("Organisatie"),
                                description=_l("Een partner van de alliantie of een andere "
                                               "organisatie"))
-    organisation_type = SelectField(_l("Soort organisatie"), validate_choice=False)
-    level = SelectField(_l("Niveau"), validate_choice=False)
-    setting = SelectField(_l("Setting"), validate_choice=False)
     municipality = StringField(_l("Gemeente"))
     year = StringField(_l("Jaar"), description=_l("Het jaar waarin het speelde"))
     leeratelier = SelectField(_l("Gedeeld in leeratelier"), validate_choice=False)
@@ -72,6 +63,16 @@ class ExampleForm(FlaskForm):
     contact_opt_in = BooleanField(_l("Collega’s mogen contact met mij opnemen over dit "
                                      "voorbeeld (je e-mailadres is alleen zichtbaar voor "
                                      "ingelogde gebruikers)"))
+
+
+def _add_kind_fields() -> None:
+    """A field per taxonomy kind: checkboxes for several values, a choice of one."""
+    for kind in taxonomy.KINDS_TABLE:
+        field = CheckboxesField if kind.many else SelectField
+        setattr(ExampleForm, kind.field, field(kind.question, validate_choice=False))
+
+
+_add_kind_fields()
 
 
 def example_form(record: dict | None = None, contact_opt_in: bool = False,
@@ -84,31 +85,22 @@ def example_form(record: dict | None = None, contact_opt_in: bool = False,
                 "leeratelier": record.get("leeratelier") or "",
                 "contact_opt_in": contact_opt_in}
     form = ExampleForm(data=data)
-    for name, kind in MULTI_KINDS.items():
-        getattr(form, name).choices = [(t.slug, t.label) for t in terms_of_kind(kind)]
-    for kind in SINGLE_KINDS:
-        getattr(form, kind).choices = [("", _("— kies —"))] + \
-            [(t.slug, t.label) for t in terms_of_kind(kind)]
-    names = _leeratelier_names()
+    for kind in taxonomy.KINDS_TABLE:
+        choices = [(t.slug, t.label) for t in terms_of_kind(kind.name)]
+        getattr(form, kind.field).choices = choices if kind.many else \
+            [("", _("— kies —")), *choices]
+    names = reads.leeratelier_choices(current_user)
     if current_leeratelier and current_leeratelier not in names:
         names.append(current_leeratelier)
     form.leeratelier.choices = [("", _("— geen —"))] + [(n, n) for n in names]
     return form
 
 
-def _leeratelier_names() -> list[str]:
-    """The leerateliers one may choose: moderators any, others those already public."""
-    if perm.can_create_leeratelier(current_user):
-        return list(db.session.scalars(select(Leeratelier.name)
-                                       .order_by(Leeratelier.date.desc())))
-    return reads.public_leeratelier_names()
-
-
 def form_record(form: ExampleForm) -> dict:
     """The record the form describes, as the service takes it."""
     record = {name: getattr(form, name).data for name in TEXT_FIELDS}
-    record.update({name: getattr(form, name).data or [] for name in MULTI_KINDS})
-    record.update({name: getattr(form, name).data or None for name in SINGLE_KINDS})
+    for kind in taxonomy.KINDS_TABLE:
+        record[kind.field] = getattr(form, kind.field).data or ([] if kind.many else None)
     year = (form.year.data or "").strip()
     number = parse_int(year)
     record["year"] = number if number is not None else (year or None)

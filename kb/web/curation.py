@@ -12,6 +12,7 @@ from kb.models import KINDS, ROLES
 from kb.services import curation, synonyms, users
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
+from kb.taxonomy import KINDS_TABLE
 from kb.web.helpers import ActionForm, page_arg, show_errors
 
 bp = Blueprint("curation", __name__, url_prefix="/beheer")
@@ -37,9 +38,7 @@ def admin_only(view):
 
 def kind_titles() -> dict[str, str]:
     """The taxonomy kinds in the visitor's language (the search page's words)."""
-    return {"dimension": _("Dimensie"), "theme": _("Thema"),
-            "organisation_type": _("Soort organisatie"), "level": _("Niveau"),
-            "setting": _("Setting"), "target_group": _("Doelgroep")}
+    return {kind.name: str(kind.label) for kind in KINDS_TABLE}
 
 
 def role_titles() -> dict[str, str]:

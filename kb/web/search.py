@@ -1,15 +1,22 @@
 """The search page: free text, facets, sorting and pages, all in the URL."""
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 
 from kb.services import search as search_service
 from kb.services.errors import Invalid
+from kb.taxonomy import KINDS_TABLE
 from kb.web.freshness import own_examples
 from kb.web.helpers import search_limit
 
 bp = Blueprint("search", __name__)
 
-FACET_ORDER = ("dimension", "theme", "organisation_type", "level", "setting", "target_group",
-               "organisation", "municipality", "year")
+FACET_ORDER = search_service.FACETS
+
+
+def facet_titles() -> dict[str, str]:
+    """Each facet's title in the visitor's language."""
+    return {**{kind.name: str(kind.label) for kind in KINDS_TABLE},
+            "organisation": _("Organisatie"), "municipality": _("Gemeente"), "year": _("Jaar")}
 
 
 @bp.get("/zoeken")
@@ -20,7 +27,7 @@ def search():
         search_request = search_service.parse_request(request.args)
     except Invalid as exc:
         return render_template("search/search.html", result=None, errors=exc.errors,
-                               facet_order=FACET_ORDER), 400
+                               facet_order=FACET_ORDER, facet_titles=facet_titles()), 400
     result = search_service.search(search_request, own_examples=own_examples())
     return render_template("search/search.html", result=result, errors=None,
-                           facet_order=FACET_ORDER)
+                           facet_order=FACET_ORDER, facet_titles=facet_titles())

@@ -5,6 +5,7 @@ from werkzeug.datastructures import MultiDict
 
 from kb.markdown import render_markdown
 from kb.services import permissions
+from kb.taxonomy import KINDS_TABLE
 
 STATUS_LABELS = {  # Dutch msgids; translated in the template with _()
     "draft": "concept",
@@ -41,7 +42,8 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) \
         if value else ""
     app.jinja_env.globals.update(url_with=url_with, url_without=url_without,
-                                 status_labels=STATUS_LABELS, perm=permissions)
+                                 status_labels=STATUS_LABELS, perm=permissions,
+                                 taxonomy_kinds=KINDS_TABLE)
 
     @app.context_processor
     def _language():

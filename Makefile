@@ -58,7 +58,7 @@ bench: install
 	$(BIN)/python bench/search.py --n $(N)
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -o kb/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o kb/translations/messages.pot .
 	$(BIN)/pybabel update -i kb/translations/messages.pot -d kb/translations --no-fuzzy-matching
 
 # Newest releases that setup.cfg allows, resolved in a scratch venv, pinned for everyone.

@@ -125,13 +125,18 @@ def flask_babel_refresh() -> None:
     refresh()
 
 
+# The English text is British, and so are its dates ("2 December 2026"); gettext finds
+# the "en" catalogue for en_GB.
+LOCALES = {"nl": "nl", "en": "en_GB"}
+
+
 def select_locale() -> str:
     """Dutch unless the visitor chose another language (kept in a cookie)."""
     from flask import current_app, has_request_context
     if not has_request_context():  # CLI and services outside a request speak Dutch
         return "nl"
     choice = request.cookies.get("lang")
-    return choice if choice in current_app.config["LANGUAGES"] else "nl"
+    return LOCALES.get(choice, "nl") if choice in current_app.config["LANGUAGES"] else "nl"
 
 
 def load_user(identity: str):

@@ -2,6 +2,9 @@
 import os
 import stat
 
+import pytest
+from sqlalchemy import text
+
 from kb import create_app
 from kb.database import db
 from tests.conftest import make_app
@@ -34,6 +37,25 @@ def test_cookies_are_strict(tmp_path):
     app = make_app(tmp_path)
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["REMEMBER_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_in_tests_a_bug_shows_as_its_traceback_not_as_a_500_page(app):
+    def broken():
+        raise RuntimeError("the real cause")
+
+    app.add_url_rule("/kapot", "broken", broken)
+    with pytest.raises(RuntimeError, match="the real cause"):
+        app.test_client().get("/kapot")
+
+
+def test_a_database_error_that_is_not_busy_is_a_500_in_production(app):
+    def broken():
+        db.session.execute(text("SELECT * FROM no_such_table"))
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.add_url_rule("/kapot", "broken", broken)
+    response = app.test_client().get("/kapot")
+    assert response.status_code == 500 and "Er ging iets mis" in response.get_data(as_text=True)
 
 
 def test_unexpected_error_shows_the_friendly_500_page(app):

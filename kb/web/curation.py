@@ -192,7 +192,7 @@ def add_term():
                                                   form.label_nl.data, form.label_en.data,
                                                   form.slug.data)):
         return _done(_("Waarde toegevoegd."), ".taxonomy")
-    return _taxonomy_page(form, 422)
+    return _taxonomy_page(form, 400)
 
 
 def _term_page(term, rename=None, position=None, merge=None, status: int = 200):
@@ -226,7 +226,7 @@ def rename_term(term_id: int):
     if _submitted(form, lambda: curation.rename_term(current_user, term_id, form.label_nl.data,
                                                      form.label_en.data)):
         return _done(_("Labels opgeslagen."), ".term", term_id=term_id)
-    return _term_page(item, rename=form, status=422)
+    return _term_page(item, rename=form, status=400)
 
 
 @bp.post("/taxonomie/<int:term_id>/plaats")
@@ -236,7 +236,7 @@ def place_term(term_id: int):
     if _submitted(form, lambda: curation.set_term_position(current_user, term_id,
                                                            form.position.data)):
         return _done(_("Volgorde opgeslagen."), ".term", term_id=term_id)
-    return _term_page(item, position=form, status=422)
+    return _term_page(item, position=form, status=400)
 
 
 @bp.post("/taxonomie/<int:term_id>/verplaatsen")
@@ -267,7 +267,7 @@ def merge_term(term_id: int):
     item, form = curation.get_term(term_id), MergeForm()
     if _submitted(form, lambda: curation.merge_term(current_user, term_id, form.target.data)):
         return _done(_("Waarden samengevoegd."), ".term", term_id=int(form.target.data))
-    return _term_page(item, merge=form, status=422)
+    return _term_page(item, merge=form, status=400)
 
 
 # --- organisations ----------------------------------------------------------------------
@@ -308,7 +308,7 @@ def add_organisation():
     form = _organisation_form()
     if _submitted(form, lambda: curation.add_organisation(current_user, _form_values(form))):
         return _done(_("Organisatie toegevoegd."), ".organisations")
-    return _organisations_page(form, 422)
+    return _organisations_page(form, 400)
 
 
 def _organisation_page(organisation, form=None, merge=None, status: int = 200):
@@ -338,7 +338,7 @@ def edit_organisation(organisation_id: int):
                                                            _form_values(form))):
         return _done(_("Organisatie opgeslagen."), ".organisation",
                      organisation_id=organisation_id)
-    return _organisation_page(item, form=form, status=422)
+    return _organisation_page(item, form=form, status=400)
 
 
 @bp.post("/organisaties/<int:organisation_id>/samenvoegen")
@@ -349,7 +349,7 @@ def merge_organisation(organisation_id: int):
                                                             form.target.data)):
         return _done(_("Organisaties samengevoegd."), ".organisation",
                      organisation_id=int(form.target.data))
-    return _organisation_page(item, merge=form, status=422)
+    return _organisation_page(item, merge=form, status=400)
 
 
 # --- synonyms ---------------------------------------------------------------------------
@@ -373,7 +373,7 @@ def add_synonym_group():
     form = SynonymForm()
     if _submitted(form, lambda: synonyms.add_synonym_group(current_user, form.terms.data)):
         return _done(_("Synoniemen toegevoegd."), ".synonym_groups")
-    return _synonyms_page(form, 422)
+    return _synonyms_page(form, 400)
 
 
 @bp.post("/synoniemen/<int:group_id>/verwijderen")
@@ -431,7 +431,7 @@ def change_role(user_id: int):
     account, form = users.get_user(user_id), RoleForm()
     if _submitted(form, lambda: users.change_role(current_user, user_id, form.role.data)):
         return _done(_("Rol gewijzigd."), ".user", user_id=user_id)
-    return _user_page(account, form, 422)
+    return _user_page(account, form, 400)
 
 
 @bp.post("/gebruikers/<int:user_id>/blokkeren")

@@ -112,19 +112,19 @@ def _http(exc: HTTPException):
 
 
 def _database_error(exc: OperationalError):
-    """A busy database is a 503 to try again; anything else is our fault."""
+    """A busy database is a 503 to try again; anything else is our fault (raised on, so
+    that it is a 500 in production and a traceback in tests)."""
     db.session.rollback()
     if not is_busy(exc):
-        current_app.logger.exception("Database error on %s", request.path)
-        return render_error(InternalServerError.code)
+        raise exc
     current_app.logger.warning("Database busy on %s: %s", request.path, exc.orig)
     return _busy_page()
 
 
-def _unexpected(_exc):
-    """A bug: log it, roll back, and show the apology page."""
+def _unexpected(_exc: InternalServerError):
+    """A bug (Flask has logged it): roll back and show the apology page. Flask calls this
+    only where exceptions do not propagate: in tests a bug shows as its traceback."""
     db.session.rollback()
-    current_app.logger.exception("Unhandled error on %s", request.path)
     return render_error(InternalServerError.code)
 
 
@@ -138,4 +138,4 @@ def register(app) -> None:
     app.register_error_handler(RateLimitExceeded, _rate_limited)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(OperationalError, _database_error)
-    app.register_error_handler(Exception, _unexpected)
+    app.register_error_handler(InternalServerError, _unexpected)

@@ -1,19 +1,20 @@
 """Template globals and filters."""
 from flask import request, url_for
 from flask_babel import format_date, get_locale
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from kb.markdown import render_markdown
 from kb.services import permissions
 from kb.taxonomy import KINDS_TABLE
 
-STATUS_LABELS = {  # Dutch msgids; translated in the template with _()
-    "draft": "concept",
-    "submitted": "ingediend",
-    "published": "gepubliceerd",
-    "changes_requested": "aanpassingen gevraagd",
-    "rejected": "afgewezen",
-    "archived": "gearchiveerd",
+STATUS_LABELS = {  # translated when shown
+    "draft": _l("concept"),
+    "submitted": _l("ingediend"),
+    "published": _l("gepubliceerd"),
+    "changes_requested": _l("aanpassingen gevraagd"),
+    "rejected": _l("afgewezen"),
+    "archived": _l("gearchiveerd"),
 }
 
 
@@ -47,4 +48,5 @@ def register_template_helpers(app) -> None:
 
     @app.context_processor
     def _language():
-        return {"current_language": str(get_locale() or "nl")}
+        locale = get_locale()
+        return {"current_language": locale.language if locale else "nl"}

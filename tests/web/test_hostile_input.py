@@ -146,7 +146,7 @@ def test_unicode_digits_in_a_taxonomy_position_are_a_field_error(client):
     for value in ["²", "٣", str(2**64)]:
         response = post_form(client, f"/beheer/taxonomie/{term.id}/plaats", {"position": value},
                              page=f"/beheer/taxonomie/{term.id}")
-        if response.status_code != 422 or "kies een plaats" not in response.get_data(
+        if response.status_code != 400 or "kies een plaats" not in response.get_data(
                 as_text=True):
             wrong.append((value, response.status_code))
     assert wrong == []
@@ -160,7 +160,7 @@ def test_odd_merge_targets_are_a_field_error(client):
     statuses = [post_form(client, f"/beheer/taxonomie/{term.id}/samenvoegen", {"target": value},
                           page=f"/beheer/taxonomie/{term.id}").status_code
                 for value in ["²", str(2**63), "abc", ""]]
-    assert all(status in (400, 422) for status in statuses), statuses
+    assert all(status == 400 for status in statuses), statuses
 
 
 def test_trace_is_405_with_an_allow_header(client):

@@ -5,6 +5,7 @@ from kb.database import db
 from kb.models import Leeratelier
 from kb.services.taxonomy import get_or_create_leeratelier
 from tests import factories
+from tests.webtools import logged_in
 
 UNPUBLISHED = ["draft", "submitted", "changes_requested", "rejected", "archived"]
 
@@ -150,6 +151,18 @@ def test_language_switch_to_english_and_back(client):
     assert '<html lang="en">' in html and "Informal care" in html
     client.get("/taal/nl?next=https://elders.example/")
     assert '<html lang="nl">' in page(client, "/")
+
+
+def test_english_pages_give_dates_and_statuses_in_british_english(client):
+    example = factories.example()
+    client.get("/taal/en?next=/")
+    html = page(client, f"/voorbeelden/{example.id}/{example.slug}")
+    published = example.published_at
+    assert f"{published.day} {published:%B} {published.year}" in html  # "2 December 2026"
+    author = logged_in(client)
+    factories.example("draft", author=author, title="Nog niet klaar")
+    mine = page(client, "/mijn-voorbeelden")
+    assert '<span class="status status-draft">draft</span>' in mine
 
 
 def test_language_switch_never_redirects_off_site(client):

@@ -41,8 +41,10 @@ init: install
 run: init
 	KB_MAIL_LOG_LINKS=true $(BIN)/kb run --host $(HOST) --port $(PORT)
 
+# One worker per core (pytest-xdist), each with a PostgreSQL database of its own.
+TEST_WORKERS ?= auto
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check kb tests bench setup.py

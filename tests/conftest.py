@@ -13,8 +13,9 @@ from kb.database import db
 from kb.search.store import close_all
 from kb.services.taxonomy import ensure_defaults
 
-PG_URL = os.environ.get("KB_TEST_DATABASE_URL")
 PG_SKIP = "KB_TEST_DATABASE_URL is not set: PostgreSQL runs are skipped"
+# Under pytest-xdist every worker process has a database of its own (test_gw0, ...).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 class FreshClient(FlaskClient):
@@ -50,24 +51,53 @@ def run_init(app) -> None:
     assert result.exit_code == 0, result.output
 
 
-@contextmanager
-def scratch_postgres(suffix: str):
-    """A fresh PostgreSQL database of a test's own beside the shared one (whose tables the
-    other tests empty); yields its URL and drops it afterwards."""
+def _recreate_database(base_url: str, name: str) -> str:
+    """Drop and create a PostgreSQL database beside base_url's; returns its URL."""
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
-    url = make_url(PG_URL)
-    name = f"{url.database}_{suffix}"
+    url = make_url(base_url)
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(url: str) -> None:
+    """Drop a PostgreSQL database made by _recreate_database."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _worker_database() -> str | None:
+    """This test process's PostgreSQL URL: the configured one, or under pytest-xdist a
+    database of the worker's own beside it."""
+    base = os.environ.get("KB_TEST_DATABASE_URL")
+    if not base or not WORKER:
+        return base
+    from sqlalchemy.engine import make_url
+    return _recreate_database(base, f"{make_url(base).database}_{WORKER}")
+
+
+PG_URL = _worker_database()
+
+
+@contextmanager
+def scratch_postgres(suffix: str):
+    """A fresh PostgreSQL database of a test's own beside the shared one (whose tables the
+    other tests empty); yields its URL and drops it afterwards."""
+    from sqlalchemy.engine import make_url
+    url = _recreate_database(PG_URL, f"{make_url(PG_URL).database}_{suffix}")
     try:
-        yield url.set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        _drop_database(url)
 
 
 def reset_postgres(url: str) -> None:
@@ -80,7 +110,8 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session",
+                params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def backend(request, tmp_path_factory):
     """A migrated database template per backend, made once per session."""
     if request.param == "postgresql":

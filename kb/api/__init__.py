@@ -1,15 +1,14 @@
 """The read API (JSON): search, one example, the taxonomy."""
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from kb.database import db
+from kb.api import shapes
 from kb.extensions import csrf
-from kb.models import KINDS, Term
 from kb.services import search as search_service
 from kb.services.errors import Invalid, NotFound
 from kb.services.examples import get_example
 from kb.services.records import to_record
+from kb.services.taxonomy import active_terms
 from kb.web.freshness import own_examples
 from kb.web.helpers import search_limit
 
@@ -44,7 +43,7 @@ def search():
     # As the search page: a query that finds nothing is answered by its correction
     # (corrected_from says so), unless exact=1 asks for the words as typed.
     page = search_service.search(search_request, own_examples=own_examples())
-    return jsonify(search_service.as_api(page))
+    return jsonify(shapes.search_answer(page))
 
 
 @bp.get("/examples/<int:example_id>")
@@ -55,7 +54,7 @@ def example(example_id: int):
     except NotFound:
         return _error(404, _("Onbekend voorbeeld"))
     data = to_record(item)
-    data.update(search_service.result_record(item))
+    data.update(shapes.result_record(item))
     data.update(status=item.status,
                 published_at=item.published_at.isoformat() if item.published_at else None)
     return jsonify(data)
@@ -64,13 +63,7 @@ def example(example_id: int):
 @bp.get("/taxonomy")
 def taxonomy():
     """Every active taxonomy value by kind, with Dutch and English labels."""
-    terms = db.session.scalars(select(Term).where(Term.active.is_(True))
-                               .order_by(Term.kind, Term.position, Term.id))
-    kinds = {kind: [] for kind in KINDS}
-    for term in terms:
-        kinds[term.kind].append({"value": term.slug, "label_nl": term.label_nl,
-                                 "label_en": term.label_en})
-    return jsonify(kinds)
+    return jsonify(shapes.taxonomy_answer(active_terms()))
 
 
 @bp.get("/openapi.json")

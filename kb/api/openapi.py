@@ -1,11 +1,8 @@
 """The OpenAPI 3 description of the read API, with the taxonomy's current values: what
 it accepts is exactly what it says."""
-from sqlalchemy import select
-
-from kb.database import db
-from kb.models import Term
 from kb.search.schema import FACETS
 from kb.services.search import MAX_FREE_VALUE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, SORTS, TERM_FACETS
+from kb.services.taxonomy import terms_of_kind
 from kb.taxonomy import KINDS_TABLE
 from kb.util import MAX_ID
 
@@ -32,7 +29,7 @@ BUSY = {"description": "The database is briefly too busy; try again after Retry-
 def _value_schema(name: str) -> dict:
     """What one value of a filter may be."""
     if name in TERM_FACETS:
-        slugs = sorted(db.session.scalars(select(Term.slug).where(Term.kind == name)))
+        slugs = sorted(term.slug for term in terms_of_kind(name, active_only=False))
         return {"type": "string", "enum": slugs}
     if name == "year":
         return {"type": "string", "pattern": "^(19|20)[0-9]{2}$"}

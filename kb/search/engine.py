@@ -19,7 +19,7 @@ from kb.search.postings import Postings
 from kb.search.schema import FACETS, TEXT_FIELDS
 
 B, K1 = 0.75, 1.2  # BM25F parameters, as Whoosh's defaults
-MAX_CACHE_BYTES = 192 * 1024 * 1024  # postings arrays kept per segment
+MAX_CACHE_BYTES = 192 * 1024 * 1024  # postings and phrase arrays kept, per process
 EMPTY = np.zeros(0, dtype=np.int32)
 NO_POSTINGS = Postings(EMPTY, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64), EMPTY)
 
@@ -29,20 +29,48 @@ def segment_key(reader) -> str:
     return reader.segment().segment_id()
 
 
+class TermCache:
+    """Term arrays of every segment of this process, within one memory budget: the least
+    recently used go first once they hold more than `limit` bytes."""
+
+    def __init__(self, limit: int = MAX_CACHE_BYTES):
+        self.limit = limit
+        self.lock = threading.Lock()
+        self.entries: OrderedDict = OrderedDict()
+        self.bytes = 0
+
+    def get(self, key, read):
+        """The value for key, computed by read() once."""
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        found = read()
+        with self.lock:
+            if key not in self.entries:
+                self.entries[key] = found
+                self.bytes += found.nbytes
+            while self.bytes > self.limit and len(self.entries) > 1:
+                _key, dropped = self.entries.popitem(last=False)
+                self.bytes -= dropped.nbytes
+        return found
+
+
+TERMS = TermCache()
+
+
 class SegmentData:
     """One segment's arrays, by local document number (deletions not applied)."""
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self.lock = threading.Lock()
+        self.key = segment_key(reader)
         self.examples = self._ids(reader, "kind", "example")
         self.facets = {name: {value: self._ids(reader, name, value)
                               for value in reader.field_terms(name)} for name in FACETS}
         self.published = np.array(self._column(reader, "published", 0), dtype=np.int64)
         self.title_sort = self._column(reader, "title_sort", "")
         self.lengths = {field: self._lengths(reader, field) for field in TEXT_FIELDS}
-        self.terms: OrderedDict = OrderedDict()
-        self.cached_bytes = 0
 
     @staticmethod
     def _ids(reader, field: str, text: str) -> np.ndarray:
@@ -65,20 +93,8 @@ class SegmentData:
                         dtype=np.float64)
 
     def _cached(self, key, read):
-        """The value for key, computed by read() once (least recently used go first)."""
-        with self.lock:
-            if key in self.terms:
-                self.terms.move_to_end(key)
-                return self.terms[key]
-        found = read()
-        with self.lock:
-            if key not in self.terms:
-                self.terms[key] = found
-                self.cached_bytes += found.nbytes
-            while self.cached_bytes > MAX_CACHE_BYTES and len(self.terms) > 1:
-                _key, dropped = self.terms.popitem(last=False)
-                self.cached_bytes -= dropped.nbytes
-        return found
+        """The value for key in this segment, computed by read() once (TERMS)."""
+        return TERMS.get((self.key, *key), read)
 
     def postings(self, reader, field: str, token: str) -> Postings:
         """A term's postings (document numbers, weights, blocks), read once."""

@@ -39,3 +39,8 @@ def record_index_event(example_id: int, op: str = "upsert") -> None:
     db.session.add(IndexEvent(example_id=example_id, op=op))
     if has_app_context():
         g.setdefault("changed_examples", []).append(example_id)
+
+
+def discard() -> None:
+    """Drop whatever a failed request left unwritten in the session."""
+    db.session.rollback()

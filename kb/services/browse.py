@@ -167,6 +167,18 @@ def get_public(model, slug: str):
     return row[0]
 
 
+def organisation_with_examples(slug: str, page: int, per_page: int):
+    """A public organisation by slug and a page of its published examples (NotFound)."""
+    item = get_public(Organisation, slug)
+    return item, examples_of(Example.organisation_id, item.id, page, per_page)
+
+
+def leeratelier_with_examples(slug: str, page: int, per_page: int):
+    """A public leeratelier by slug and a page of the examples shared there (NotFound)."""
+    item = get_public(Leeratelier, slug)
+    return item, examples_of(Example.leeratelier_id, item.id, page, per_page)
+
+
 def examples_of(column, value_id: int, page: int, per_page: int):
     """One page of the published examples whose column equals value_id, newest first."""
     query = (published().where(column == value_id)

@@ -3,10 +3,8 @@ import difflib
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from sqlalchemy import func, select
 
-from kb import taxonomy
 from kb.database import db
 from kb.models import Decision, Example, Report, Revision
 from kb.services import permissions as perm
@@ -24,29 +22,15 @@ MAX_REASON = 2000
 MIN_REPORT = 3
 QUEUE_LIMIT = 100
 DIFF_CONTEXT = 2  # unchanged lines shown around a change
-FIELD_LABELS = {  # record field -> Dutch label for the diff
-    "ref": lazy_gettext("Kenmerk"),
-    "title": lazy_gettext("Titel"),
-    "summary": lazy_gettext("Samenvatting"),
-    "body": lazy_gettext("Beschrijving"),
-    "impact": lazy_gettext("Beoogde impact"),
-    "evidence": lazy_gettext("Zo maakten we het zichtbaar"),
-    "organisation": lazy_gettext("Organisatie"),
-    **{kind.field: kind.plural for kind in taxonomy.KINDS_TABLE},
-    "municipality": lazy_gettext("Gemeente"),
-    "year": lazy_gettext("Jaar"),
-    "leeratelier": lazy_gettext("Leeratelier"),
-    "links": lazy_gettext("Links"),
-}
 TERM_KINDS = {**SINGLE_TERMS, **MULTI_TERMS}  # record field -> taxonomy kind
 
 
 @dataclass
 class FieldDiff:
-    """One changed field: its label and the lines as (kind, text), kind same|removed|added."""
+    """One changed record field and its lines as (kind, text), kind same|removed|added, or
+    gap for unchanged lines left out."""
 
     name: str
-    label: str
     lines: list[tuple[str, str]]
 
 
@@ -137,11 +121,11 @@ def _line_diff(old: list[str], new: list[str]) -> list[tuple[str, str]]:
     for i, line in enumerate(lines):
         if any(abs(i - c) <= DIFF_CONTEXT for c in changed):
             if previous != i - 1:
-                shown.append(("gap", "…"))
+                shown.append(("gap", ""))
             shown.append(line)
             previous = i
     if previous != len(lines) - 1:
-        shown.append(("gap", "…"))
+        shown.append(("gap", ""))
     return shown
 
 
@@ -152,7 +136,7 @@ def diff_records(old: dict, new: dict) -> list[FieldDiff]:
     for name in FIELDS:
         before, after = _readable(name, old.get(name), terms), _readable(name, new.get(name), terms)
         if before != after:
-            changes.append(FieldDiff(name, str(FIELD_LABELS[name]), _line_diff(before, after)))
+            changes.append(FieldDiff(name, _line_diff(before, after)))
     return changes
 
 

@@ -2,7 +2,7 @@
 import re
 from dataclasses import dataclass, replace
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
@@ -15,7 +15,6 @@ from kb.search.concepts import typed_words
 from kb.search.schema import FACETS
 from kb.services.browse import public_organisation_labels, search_in_database
 from kb.services.errors import Invalid
-from kb.services.records import to_record
 from kb.util import parse_int
 
 SORTS = ("relevance", "newest", "title")
@@ -195,30 +194,3 @@ def related_examples(example: Example, limit: int = 4) -> list[Example]:
     ids = index_query.related(example.id, limit)
     rows = _published_rows(ids)
     return [rows[i] for i in ids if i in rows]
-
-
-def result_record(example: Example, hit: index_query.Hit | None = None) -> dict:
-    """An example as the API shows it in results."""
-    record = to_record(example)
-    data = {"id": example.id, "ref": example.ref,
-            "url": url_for("public.example", example_id=example.id, slug=example.slug),
-            "title": example.title, "summary": example.summary}
-    if hit is not None:
-        data["snippet"] = str(hit.snippet)
-    for name in ("organisation", *(kind.field for kind in taxonomy.KINDS_TABLE),
-                 "municipality", "year"):
-        data[name] = record[name]
-    if hit is not None:
-        data["score"] = hit.score
-    return data
-
-
-def as_api(page: SearchPage) -> dict:
-    """The search answer in the API's shape (DESIGN.md, "Search API")."""
-    request = page.request
-    return {"query": request.q, "total": page.total, "page": request.page,
-            "per_page": request.per_page, "pages": page.pages,
-            "suggestion": page.suggestion, "corrected_from": page.corrected_from,
-            "match": page.match, "index": page.index,
-            "results": [result_record(example, hit) for example, hit in page.examples],
-            "facets": page.facets}

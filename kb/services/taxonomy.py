@@ -53,6 +53,12 @@ def terms_of_kind(kind: str, active_only: bool = True) -> list[Term]:
     return list(db.session.scalars(query))
 
 
+def active_terms() -> list[Term]:
+    """Every active term, by kind, in display order."""
+    return list(db.session.scalars(select(Term).where(Term.active.is_(True))
+                                   .order_by(Term.kind, Term.position, Term.id)))
+
+
 def get_term(kind: str, slug: str) -> Term | None:
     """One term by kind and slug."""
     return db.session.scalar(select(Term).where(Term.kind == kind, Term.slug == slug))

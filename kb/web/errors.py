@@ -8,8 +8,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from kb.database import db
 from kb.extensions import limiter
+from kb.services.base import discard
 from kb.services.errors import Forbidden, NotFound
 from kb.services.throttle import TooMany, wait_text
 
@@ -114,7 +114,7 @@ def _http(exc: HTTPException):
 def _database_error(exc: OperationalError):
     """A busy database is a 503 to try again; anything else is our fault (raised on, so
     that it is a 500 in production and a traceback in tests)."""
-    db.session.rollback()
+    discard()
     if not is_busy(exc):
         raise exc
     current_app.logger.warning("Database busy on %s: %s", request.path, exc.orig)
@@ -124,7 +124,7 @@ def _database_error(exc: OperationalError):
 def _unexpected(_exc: InternalServerError):
     """A bug (Flask has logged it): roll back and show the apology page. Flask calls this
     only where exceptions do not propagate: in tests a bug shows as its traceback."""
-    db.session.rollback()
+    discard()
     return render_error(InternalServerError.code)
 
 

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError
 from wtforms import HiddenField, StringField, TextAreaField
 
+from kb import taxonomy
 from kb.services import moderation
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
@@ -16,6 +17,21 @@ from kb.services.examples import get_example
 from kb.web.helpers import safe_next, show_errors
 
 bp = Blueprint("moderation", __name__)
+
+RECORD_FIELD_LABELS = {  # record field -> its label in a diff
+    "ref": _l("Kenmerk"),
+    "title": _l("Titel"),
+    "summary": _l("Samenvatting"),
+    "body": _l("Beschrijving"),
+    "impact": _l("Beoogde impact"),
+    "evidence": _l("Zo maakten we het zichtbaar"),
+    "organisation": _l("Organisatie"),
+    **{kind.field: kind.plural for kind in taxonomy.KINDS_TABLE},
+    "municipality": _l("Gemeente"),
+    "year": _l("Jaar"),
+    "leeratelier": _l("Leeratelier"),
+    "links": _l("Links"),
+}
 
 # Routes on this blueprint that any logged-in member may use (the service checks the rest).
 MEMBER_ENDPOINTS = {"moderation.report"}
@@ -88,7 +104,13 @@ def edit_example_url(example) -> str:
 
 
 bp.add_app_template_global(moderation.pending_revision, "pending_revision")
-bp.add_app_template_filter(moderation.history_entries, "history_entries")
+bp.add_app_template_global(RECORD_FIELD_LABELS, "record_field_labels")
+
+
+@bp.app_template_global()
+def history_of(example) -> list:
+    """The example's moderation history, newest first, as the visitor may see it."""
+    return moderation.history(current_user, example.id)
 
 
 def _back(default: str) -> str:

@@ -3,7 +3,6 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from kb.markdown import render_markdown
-from kb.models import Example, Leeratelier, Organisation
 from kb.services import browse as reads
 from kb.services.errors import NotFound
 from kb.services.examples import get_example
@@ -60,7 +59,7 @@ def organisations():
 @bp.get("/organisaties/<slug>")
 def organisation(slug: str):
     """An organisation and its published examples."""
-    org, pagination = _with_examples(Organisation, Example.organisation_id, slug)
+    org, pagination = _with_examples(reads.organisation_with_examples, slug)
     return render_template("public/organisation.html", organisation=org,
                            pagination=pagination)
 
@@ -74,7 +73,7 @@ def leerateliers():
 @bp.get("/leerateliers/<slug>")
 def leeratelier(slug: str):
     """A leeratelier and the published examples shared there."""
-    workshop, pagination = _with_examples(Leeratelier, Example.leeratelier_id, slug)
+    workshop, pagination = _with_examples(reads.leeratelier_with_examples, slug)
     return render_template("public/leeratelier.html", leeratelier=workshop,
                            description=render_markdown(workshop.description),
                            pagination=pagination)
@@ -97,11 +96,9 @@ def language(code: str):
     return response
 
 
-def _with_examples(model, column, slug: str):
+def _with_examples(find, slug: str):
     """An organisation or leeratelier by slug (or a 404) and a page of its examples."""
     try:
-        item = reads.get_public(model, slug)
+        return find(slug, page_arg(), current_app.config["PER_PAGE"])
     except NotFound:
         abort(404)
-    pagination = reads.examples_of(column, item.id, page_arg(), current_app.config["PER_PAGE"])
-    return item, pagination

@@ -2,8 +2,12 @@
 import re
 import subprocess
 
+import pytest
+
 from tests.browser.conftest import KB
 from tests.browser.test_reader import serious_violations, snapshot
+
+pytestmark = pytest.mark.browser
 
 TITLE = "Geldcafé in de bibliotheek van Katwijk"
 MODERATOR = ("moderator-browser@praktijkbank.example", "moderator-browser-123")

@@ -4,6 +4,8 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+pytestmark = pytest.mark.browser
+
 
 def serious_violations(page) -> list[str]:
     """axe-core violations of serious or critical impact on the current page."""

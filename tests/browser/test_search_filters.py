@@ -3,7 +3,11 @@ once, chips remove a filter, back and forward work, a phone opens the filters fr
 button, keyboard users keep their place; axe on every step."""
 import re
 
+import pytest
+
 from tests.browser.test_reader import serious_violations, snapshot
+
+pytestmark = pytest.mark.browser
 
 QUERY = "/zoeken?q=mantelzorg"
 

@@ -9,6 +9,8 @@ from sqlalchemy import create_engine, text
 from tests.conftest import PG_SKIP, PG_URL, scratch_postgres
 from tests.integration.serving import Server, Visitor, create_accounts, instance_env, kb
 
+pytestmark = pytest.mark.integration
+
 PASSWORD = "gelijktijdig-123"
 WRITERS = 8
 EACH = 3

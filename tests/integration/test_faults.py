@@ -18,6 +18,8 @@ from bench.harness import alive, children
 from tests.factories import record
 from tests.integration.serving import BIN, Server, Visitor, instance_env, kb, start_kb, wait_for
 
+pytestmark = pytest.mark.integration
+
 PASSWORD = "proef-wachtwoord-123"
 
 

@@ -7,6 +7,8 @@ import pytest
 
 from tests.integration.serving import Server, Visitor, instance_env, kb
 
+pytestmark = pytest.mark.integration
+
 REDIS_URL = os.environ.get("KB_TEST_REDIS_URL")
 
 

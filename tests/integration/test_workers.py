@@ -13,6 +13,8 @@ import pytest
 from tests.browser.conftest import free_port, wait_until_up
 from tests.factories import record
 
+pytestmark = pytest.mark.integration
+
 BIN = Path(sys.executable).parent
 
 

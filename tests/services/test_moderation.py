@@ -161,7 +161,7 @@ def test_edit_that_is_no_longer_valid_is_not_published(moderator):
     assert "decision" in error.errors
 
 
-def test_pending_diff_shows_only_changed_fields_with_dutch_labels(app):
+def test_pending_diff_shows_only_changed_fields_with_readable_values(app):
     example, _author = published_with_edit()
     revision = moderation.pending_revision(example)
     revision.data = {**revision.data, "themes": ["eenzaamheid", "mantelzorg"],
@@ -169,7 +169,6 @@ def test_pending_diff_shows_only_changed_fields_with_dutch_labels(app):
     db.session.commit()
     diff = {change.name: change for change in moderation.pending_diff(example)}
     assert set(diff) == {"title", "themes", "body"}
-    assert diff["title"].label == "Titel" and diff["themes"].label == "Thema’s"
     assert ("removed", "De oorspronkelijke titel") in diff["title"].lines
     assert ("added", "Een verbeterde titel") in diff["title"].lines
     assert ("added", "Mantelzorg") in diff["themes"].lines  # labels, not slugs

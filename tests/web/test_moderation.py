@@ -105,6 +105,7 @@ def test_queue_shows_counts_submissions_edits_and_reports(moderator_client):
     page = text(moderator_client.get("/moderatie"))
     assert "Nieuwe inzendingen (1)" in page and "Nieuw ingediend: beweegmaatje" in page
     assert "Bewerkingen van gepubliceerde voorbeelden (1)" in page
+    assert "<dt>Titel</dt>" in page  # the changed field by its label
     assert "<del><span class=\"visually-hidden\">Was: </span>Oude titel van het voorbeeld</del>" \
         in page
     assert "Nieuwe titel na bewerking</ins>" in page

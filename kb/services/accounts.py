@@ -75,25 +75,13 @@ def _validated_account(email: str, name: str, role: str, password: str) -> tuple
 def create_user(actor, email: str, name: str, role: str, password: str,
                 organisation: str | None = None) -> User:
     """Create an account with any role (an admin's operation)."""
-    perm.require(perm.can_manage_users(actor))
+    perm.require(perm.can_create_user(actor))
     email, name = _validated_account(email, name, role, password)
     user = User(email=email, name=name, role=role, email_confirmed_at=utcnow())
     if organisation:
         user.organisation = find_organisation(organisation)
     user.set_password(password)
     db.session.add(user)
-    return user
-
-
-@unit_of_work
-def reset_password(actor, email: str, password: str) -> User:
-    """Give an existing account a new password (an admin's operation)."""
-    perm.require(perm.can_manage_users(actor))
-    user = find_user(normalise_email(email))
-    if user is None:
-        raise Invalid({"email": _("geen account met dit e-mailadres")})
-    check_password_rules(password)
-    user.set_password(password)
     return user
 
 
@@ -271,6 +259,7 @@ def user_for_session(identity: str) -> User | None:
 @unit_of_work
 def update_profile(actor: User, name: str, organisation: str) -> User:
     """Change one's own name and organisation."""
+    perm.require(perm.can_update_profile(actor))
     actor.name = _clean_name(name)
     _organisation_fields(actor, organisation)
     return actor
@@ -280,6 +269,7 @@ def update_profile(actor: User, name: str, organisation: str) -> User:
 def change_password(actor: User, current: str, new: str) -> User:
     """Set a new password after checking the current one; every session ends (the view
     starts a new one for this browser)."""
+    perm.require(perm.can_change_password(actor))
     if not actor.check_password(current or ""):
         raise Invalid({"current_password": _("klopt niet")})
     check_password_rules(new or "")
@@ -290,6 +280,7 @@ def change_password(actor: User, current: str, new: str) -> User:
 @unit_of_work
 def log_out_everywhere(actor: User) -> User:
     """End every session of the account, on every device."""
+    perm.require(perm.can_log_out_everywhere(actor))
     actor.end_sessions()
     return actor
 

@@ -30,7 +30,15 @@ def unit_of_work(fn):
         finally:
             write_intent.reset(token)
 
+    wrapper.changes_data = True  # an operation: paired with a permission check
     return wrapper
+
+
+def changes_data(fn):
+    """Mark an operation that writes through units of its own (a batched import) as
+    changing data, so that the permission pairing test holds it to its check too."""
+    fn.changes_data = True
+    return fn
 
 
 def record_index_event(example_id: int, op: str = "upsert") -> None:

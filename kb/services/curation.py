@@ -29,11 +29,6 @@ def _get(model, raw_id):
     return db.session.get(model, ident) if ident is not None else None
 
 
-def _require(actor) -> None:
-    """Every curation operation is a moderator's."""
-    perm.require(perm.can_curate_taxonomy(actor))
-
-
 def _clean_label(field: str, value: str | None, limit: int = MAX_LABEL) -> str:
     """A label or name: spaces collapsed, 2 to limit characters."""
     cleaned = " ".join((value or "").split())
@@ -130,7 +125,7 @@ def _check_label_free(kind: str, label_nl: str, term_id: int | None = None) -> N
 @unit_of_work
 def add_term(actor, kind: str, label_nl: str, label_en: str, slug: str | None = None) -> Term:
     """Add a value at the end of its kind; the slug is made from the Dutch label if absent."""
-    _require(actor)
+    perm.require(perm.can_add_term(actor))
     if kind not in KINDS:
         raise Invalid({"kind": _("kies uit: %(kinds)s", kinds=", ".join(KINDS))})
     label_nl = _clean_label("label_nl", label_nl)
@@ -151,7 +146,7 @@ def add_term(actor, kind: str, label_nl: str, label_en: str, slug: str | None = 
 @unit_of_work
 def rename_term(actor, term_id: int, label_nl: str, label_en: str) -> Term:
     """New labels in both languages; the slug stays, so URLs and imports keep working."""
-    _require(actor)
+    perm.require(perm.can_rename_term(actor))
     term = get_term(term_id)
     label_nl = _clean_label("label_nl", label_nl)
     label_en = _clean_label("label_en", label_en)
@@ -166,7 +161,7 @@ def rename_term(actor, term_id: int, label_nl: str, label_en: str) -> Term:
 @unit_of_work
 def set_term_position(actor, term_id: int, position) -> Term:
     """Put a term at a place (1 = first) within its kind; the others shift."""
-    _require(actor)
+    perm.require(perm.can_set_term_position(actor))
     term = get_term(term_id)
     siblings = ordered_terms(term.kind)
     place = parse_int(position, 1, len(siblings))
@@ -182,7 +177,7 @@ def set_term_position(actor, term_id: int, position) -> Term:
 @unit_of_work
 def move_term(actor, term_id: int, direction: str) -> Term:
     """Move a term one place up or down within its kind (at an end it stays)."""
-    _require(actor)
+    perm.require(perm.can_move_term(actor))
     if direction not in ("up", "down"):
         raise Invalid({"direction": _("kies omhoog of omlaag")})
     term = get_term(term_id)
@@ -195,7 +190,7 @@ def move_term(actor, term_id: int, direction: str) -> Term:
 @unit_of_work
 def deactivate_term(actor, term_id: int) -> Term:
     """No longer offered for new records; examples that have it keep it and stay findable."""
-    _require(actor)
+    perm.require(perm.can_deactivate_term(actor))
     term = get_term(term_id)
     others = db.session.scalar(select(func.count()).select_from(Term).where(
         Term.kind == term.kind, Term.active.is_(True), Term.id != term.id))
@@ -209,7 +204,7 @@ def deactivate_term(actor, term_id: int) -> Term:
 @unit_of_work
 def activate_term(actor, term_id: int) -> Term:
     """Offer a term again for new records."""
-    _require(actor)
+    perm.require(perm.can_activate_term(actor))
     term = get_term(term_id)
     term.active = True
     return term
@@ -267,7 +262,7 @@ def merge_term(actor, source_id: int, target_id) -> tuple[Term, int]:
     """Move every example from source to target; source is kept, inactive, for history.
 
     Returns the target and how many examples moved."""
-    _require(actor)
+    perm.require(perm.can_merge_term(actor))
     source = get_term(source_id)
     target = _merge_target(source, target_id)
     moved = example_ids_with_term(source)
@@ -349,7 +344,7 @@ def _clean_organisation(values: dict, organisation: Organisation | None) -> dict
 @unit_of_work
 def add_organisation(actor, values: dict) -> Organisation:
     """Add an organisation: name, slug (from the name if absent), type, partner, description."""
-    _require(actor)
+    perm.require(perm.can_add_organisation(actor))
     organisation = Organisation(**_clean_organisation(values, None))
     db.session.add(organisation)
     db.session.flush()
@@ -359,7 +354,7 @@ def add_organisation(actor, values: dict) -> Organisation:
 @unit_of_work
 def edit_organisation(actor, organisation_id: int, values: dict) -> Organisation:
     """Rename or edit an organisation; an empty slug keeps the current one."""
-    _require(actor)
+    perm.require(perm.can_edit_organisation(actor))
     organisation = get_organisation(organisation_id)
     clean = _clean_organisation(values, organisation)
     indexed = (clean["name"], clean["slug"]) != (organisation.name, organisation.slug)
@@ -384,7 +379,7 @@ def merge_organisation(actor, source_id: int, target_id) -> tuple[Organisation, 
     """Move every example and account from source to target, then delete source.
 
     Returns the target and how many examples moved."""
-    _require(actor)
+    perm.require(perm.can_merge_organisation(actor))
     source = get_organisation(source_id)
     target = _get(Organisation, target_id)
     if target is None or target.id == source.id:

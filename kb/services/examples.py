@@ -155,7 +155,7 @@ def update_example(actor, example_id: int, data: dict, *, submit: bool = False,
                    contact_opt_in: bool | None = None) -> Example:
     """Change an example's record; an author's edit of a published one awaits review."""
     example = get_example(actor, example_id)
-    perm.require(perm.can_edit_example(actor, example))
+    perm.require(perm.can_update_example(actor, example))
     clean = validate_record(data, terms_by_kind())
     check_ref_free(clean.ref, example.id)
     check_leeratelier(actor, clean)

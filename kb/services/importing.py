@@ -21,7 +21,7 @@ from kb.models import (
 )
 from kb.models.types import UTCDateTime
 from kb.services import permissions as perm
-from kb.services.base import unit_of_work
+from kb.services.base import changes_data, unit_of_work
 from kb.services.errors import ImportInvalid, Invalid
 from kb.services.examples import apply_record, new_ref
 from kb.services.records import CleanRecord, to_record, validate_record
@@ -108,6 +108,7 @@ def _existing_by_ref(refs: list[str]) -> dict[str, Example]:
     return found
 
 
+@changes_data
 def import_records(actor, raws: list, status: str = "published") -> ImportResult:
     """Validate all records, then create or update (by ref) each one: all or nothing.
 
@@ -117,7 +118,7 @@ def import_records(actor, raws: list, status: str = "published") -> ImportResult
     import removes what it staged; one that was killed is cleared by the next import
     (or `kb init`): nothing of it ever shows.
     """
-    perm.require(perm.can_import_examples(actor))
+    perm.require(perm.can_import_records(actor))
     if status not in IMPORT_STATUSES:
         raise Invalid({"status": f"kies uit {', '.join(IMPORT_STATUSES)}"})
     cleaned = validate_records(raws)

@@ -162,9 +162,9 @@ def history(actor, example_id: int) -> list[Decision]:
 
 # -- deciding --------------------------------------------------------------------------------
 
-def _moderated_example(actor, example_id: int) -> Example:
-    """The example a moderator acts on; Forbidden for others, NotFound when missing."""
-    perm.require(perm.can_moderate_example(actor))
+def _moderated_example(example_id: int) -> Example:
+    """The example a moderator acts on (the operation has checked its permission);
+    NotFound when missing."""
     example = db.session.get(Example, example_id)
     if example is None:
         raise NotFound()
@@ -218,7 +218,8 @@ def _decide_edit(example: Example, revision: Revision, actor, decision: str,
 @unit_of_work
 def decide(actor, example_id: int, decision: str, reason: str | None = "") -> Example:
     """Decide on a submitted example or a pending edit: publish, changes or reject."""
-    example = _moderated_example(actor, example_id)
+    perm.require(perm.can_decide(actor))
+    example = _moderated_example(example_id)
     reason = _clean_reason(decision, reason)
     revision = pending_revision(example)
     if example.status == "submitted":
@@ -236,7 +237,8 @@ def decide(actor, example_id: int, decision: str, reason: str | None = "") -> Ex
 @unit_of_work
 def set_featured(actor, example_id: int, featured: bool) -> Example:
     """Feature a published example on the home page, or stop featuring it."""
-    example = _moderated_example(actor, example_id)
+    perm.require(perm.can_set_featured(actor))
+    example = _moderated_example(example_id)
     if example.status != "published":
         raise Invalid({"featured": _("Alleen gepubliceerde voorbeelden kun je uitlichten.")})
     if example.featured != featured:  # a repeated click changes nothing and records nothing
@@ -267,8 +269,9 @@ def _clean_note(note: str | None, name: str) -> str:
 
 def _move(actor, example_id: int, reason: str | None, source: str, target: str,
           refusal: str) -> Example:
-    """Archive or restore: one status move, with an optional note for the history."""
-    example = _moderated_example(actor, example_id)
+    """Archive or restore (checked by the caller): one status move, with an optional note
+    for the history."""
+    example = _moderated_example(example_id)
     reason = _clean_note(reason, "reason")
     if example.status != source:
         raise Invalid({"status": refusal})
@@ -279,6 +282,7 @@ def _move(actor, example_id: int, reason: str | None, source: str, target: str,
 @unit_of_work
 def archive(actor, example_id: int, reason: str | None = "") -> Example:
     """Take a published example out of sight, keeping who archived it and when."""
+    perm.require(perm.can_archive(actor))
     return _move(actor, example_id, reason, "published", "archived",
                  _("Alleen gepubliceerde voorbeelden kun je archiveren."))
 
@@ -286,6 +290,7 @@ def archive(actor, example_id: int, reason: str | None = "") -> Example:
 @unit_of_work
 def restore(actor, example_id: int, reason: str | None = "") -> Example:
     """Publish an archived example again."""
+    perm.require(perm.can_restore(actor))
     return _move(actor, example_id, reason, "archived", "published",
                  _("Alleen gearchiveerde voorbeelden kun je herstellen."))
 
@@ -315,8 +320,8 @@ def report_example(actor, example_id: int, reason: str | None) -> Report:
 
 
 def _handle_report(actor, report_id: int, status: str, note: str | None) -> Report:
-    """Close an open report as resolved or dismissed, keeping who, when and the note."""
-    perm.require(perm.can_handle_reports(actor))
+    """Close an open report as resolved or dismissed (checked by the caller), keeping who,
+    when and the note."""
     report = db.session.get(Report, report_id)
     if report is None:
         raise NotFound()
@@ -331,12 +336,14 @@ def _handle_report(actor, report_id: int, status: str, note: str | None) -> Repo
 @unit_of_work
 def resolve_report(actor, report_id: int, note: str | None = "") -> Report:
     """Close a report because it was right and has been dealt with."""
+    perm.require(perm.can_resolve_report(actor))
     return _handle_report(actor, report_id, "resolved", note)
 
 
 @unit_of_work
 def dismiss_report(actor, report_id: int, note: str | None = "") -> Report:
     """Close a report that needed no action."""
+    perm.require(perm.can_dismiss_report(actor))
     return _handle_report(actor, report_id, "dismissed", note)
 
 

@@ -1,4 +1,8 @@
-"""One permission predicate per service operation, shared by services, views and templates."""
+"""One permission predicate per service operation, named after it (as CKAN pairs each
+action with its auth function): `examples.update_example` checks `can_update_example`.
+Operations that share a rule share a predicate under each name. Views and templates ask
+the same predicates; tests/services/test_permissions.py fails when a changing operation
+has no predicate of its name, or does not check it."""
 from kb.services.errors import Forbidden, NotFound
 
 
@@ -113,3 +117,21 @@ def can_handle_reports(actor) -> bool:
 def can_view_history(actor, example) -> bool:
     """Moderators see every example's decisions; authors see their own."""
     return _is_moderator(actor) or _is_author(actor, example)
+
+
+def can_manage_own_account(actor) -> bool:
+    """An active member changes their own profile, password and sessions."""
+    return _is_member(actor)
+
+
+# The operations, paired with the rule they follow.
+can_update_example = can_edit_example
+can_decide = can_set_featured = can_archive = can_restore = can_moderate_example
+can_resolve_report = can_dismiss_report = can_handle_reports
+can_add_term = can_rename_term = can_set_term_position = can_move_term = can_curate_taxonomy
+can_deactivate_term = can_activate_term = can_merge_term = can_curate_taxonomy
+can_add_organisation = can_edit_organisation = can_merge_organisation = can_curate_taxonomy
+can_add_synonym_group = can_remove_synonym_group = can_curate_taxonomy
+can_create_user = can_change_role = can_block_user = can_unblock_user = can_manage_users
+can_update_profile = can_change_password = can_log_out_everywhere = can_manage_own_account
+can_import_records = can_import_examples

@@ -31,7 +31,7 @@ def clean_terms(terms: str | list[str]) -> list[str]:
 @unit_of_work
 def add_synonym_group(actor, terms: str | list[str]) -> SynonymGroup:
     """Add a group; search uses it from the next request on (no reindex needed)."""
-    perm.require(perm.can_curate_taxonomy(actor))
+    perm.require(perm.can_add_synonym_group(actor))
     group = SynonymGroup(terms=", ".join(clean_terms(terms)),
                          created_by_id=getattr(actor, "id", None))
     db.session.add(group)
@@ -41,7 +41,7 @@ def add_synonym_group(actor, terms: str | list[str]) -> SynonymGroup:
 @unit_of_work
 def remove_synonym_group(actor, group_id: int) -> SynonymGroup:
     """Switch a group off (kept, with when)."""
-    perm.require(perm.can_curate_taxonomy(actor))
+    perm.require(perm.can_remove_synonym_group(actor))
     group = db.session.get(SynonymGroup, group_id)
     if group is None or not group.active:
         raise NotFound()

@@ -67,7 +67,7 @@ def _refuse_last_admin(user: User, field: str) -> None:
 @unit_of_work
 def change_role(actor, user_id: int, role: str) -> User:
     """Give an account another role (participant, moderator, admin)."""
-    perm.require(perm.can_manage_users(actor))
+    perm.require(perm.can_change_role(actor))
     user = get_user(user_id)
     if role not in ROLES:
         raise Invalid({"role": _("kies uit: %(roles)s", roles=", ".join(ROLES))})
@@ -82,7 +82,7 @@ def change_role(actor, user_id: int, role: str) -> User:
 @unit_of_work
 def block_user(actor, user_id: int) -> User:
     """Block an account: it cannot log in, and its open sessions end at their next request."""
-    perm.require(perm.can_manage_users(actor))
+    perm.require(perm.can_block_user(actor))
     user = get_user(user_id)
     _refuse_self(actor, user, "active")
     _refuse_last_admin(user, "active")
@@ -94,7 +94,7 @@ def block_user(actor, user_id: int) -> User:
 @unit_of_work
 def unblock_user(actor, user_id: int) -> User:
     """Let a blocked account log in again (with its own password)."""
-    perm.require(perm.can_manage_users(actor))
+    perm.require(perm.can_unblock_user(actor))
     user = get_user(user_id)
     user.active = True
     return user

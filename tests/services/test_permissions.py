@@ -134,3 +134,33 @@ def test_services_refuse_what_the_matrix_forbids(app, role):
                 assert snapshot(example) == before, case
                 if not visible and operation != "moderate":
                     assert outcome == "not found", case  # not even its existence is told
+
+
+# -- every changing operation is paired with its predicate ---------------------------------
+
+def _changing_operations():
+    """(module, name, function) of every public service operation that changes data."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import kb.services
+    for info in pkgutil.iter_modules(kb.services.__path__):
+        module = importlib.import_module(f"kb.services.{info.name}")
+        for name, function in vars(module).items():
+            if (inspect.isfunction(function) and function.__module__ == module.__name__
+                    and not name.startswith("_") and getattr(function, "changes_data", False)
+                    and list(inspect.signature(function).parameters)[:1] == ["actor"]):
+                yield info.name, name, function
+
+
+def test_every_changing_operation_checks_the_predicate_named_after_it():
+    import inspect
+    unpaired = []
+    operations = list(_changing_operations())
+    for module, name, function in operations:
+        predicate = f"can_{name}"
+        names = inspect.unwrap(function).__code__.co_names
+        if not hasattr(perm, predicate) or predicate not in names or "require" not in names:
+            unpaired.append(f"{module}.{name}")
+    assert len(operations) >= 30 and unpaired == []

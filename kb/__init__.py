@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None, warm_up: bool | None = None) -> 
     from kb.cli import register_commands
     register_commands(app)
     if app.config["INDEX_WARM_UP"] if warm_up is None else warm_up:
-        from kb.search.store import warm_up_in_background
+        from kb.search.query import warm_up_in_background
         warm_up_in_background(app)
     return app
 

@@ -1,10 +1,13 @@
 """The query side: concepts matched strictly (relaxed honestly when too few match),
 filters, disjunctive facet counts, pages, snippets, corrections."""
+import logging
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 from markupsafe import Markup
 
+from kb.database import db
 from kb.search import indexer
 from kb.search.concepts import ParsedQuery, build_query, typed_words
 from kb.search.engine import SearcherCache
@@ -14,7 +17,8 @@ from kb.search.spelling import Speller
 from kb.search.store import CURRENT, IndexUnavailable, get_store
 from kb.search.synonyms import current_synonyms
 
-__all__ = ["IndexUnavailable", "SearchRequest", "run", "related"]
+log = logging.getLogger(__name__)
+__all__ = ["IndexUnavailable", "SearchRequest", "run", "related", "warm_up_in_background"]
 ALL, MOST, NONE = "all", "most", "none"
 PART_WEIGHT = 0.7  # a typed compound found by its parts ranks below the compound itself
 
@@ -219,3 +223,21 @@ def _related(searcher, cache: SearcherCache, example_id: int, limit: int) -> lis
     hits = searcher.more_like(docnum, "body", top=limit, numterms=25,
                               filter=set(np.flatnonzero(cache.examples).tolist()))
     return [int(hit["id"]) for hit in hits]
+
+
+def warm_up_in_background(app) -> threading.Thread:
+    """Open the index and answer one search in a thread, so that the first visitor's
+    search finds the searcher, its caches, the synonyms and the analysers ready."""
+    def warm() -> None:
+        with app.app_context():
+            try:
+                run(SearchRequest(q="zorg welzijn"))
+            except IndexUnavailable:
+                pass  # being built in the background: nothing to warm yet
+            except Exception:  # noqa: BLE001 - a failed warm-up only means a slower start
+                log.exception("warming the search index up failed")
+            finally:
+                db.session.remove()
+    thread = threading.Thread(target=warm, name="kb-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -289,25 +289,6 @@ def get_store() -> IndexStore:
         return _stores[link]
 
 
-def warm_up_in_background(app) -> threading.Thread:
-    """Open the index and answer one search in a thread, so that the first visitor's
-    search finds the searcher, its caches, the synonyms and the analysers ready."""
-    def warm() -> None:
-        from kb.search.query import SearchRequest, run
-        with app.app_context():
-            try:
-                run(SearchRequest(q="zorg welzijn"))
-            except IndexUnavailable:
-                pass  # being built in the background: nothing to warm yet
-            except Exception:  # noqa: BLE001 - a failed warm-up only means a slower start
-                log.exception("warming the search index up failed")
-            finally:
-                db.session.remove()
-    thread = threading.Thread(target=warm, name="kb-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
 def close_all() -> None:
     """Close every store (tests, shutdown)."""
     with _stores_lock:

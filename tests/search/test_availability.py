@@ -272,7 +272,7 @@ def test_a_serving_process_warms_the_index_up_at_start(app, tmp_path):
     factories.example(title="Warm bij de start")
     from tests.conftest import make_app
     serving = make_app(app.instance_path, app.config["SQLALCHEMY_DATABASE_URI"])
-    from kb.search.store import warm_up_in_background
+    from kb.search.query import warm_up_in_background
     warm_up_in_background(serving).join(60)
     with serving.app_context():
         store = get_store()

@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
         moderation,
         public,
         search,
+        users,
     )
     guard.install(app)  # before the routes: they use its bounded `int` converter
     freshness.install(app)
@@ -167,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contribute.bp)
     app.register_blueprint(moderation.bp)
     app.register_blueprint(curation.bp)
+    app.register_blueprint(users.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(api.bp)

@@ -21,7 +21,8 @@ from kb.services import accounts
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
 from kb.services.throttle import TooMany
-from kb.web.helpers import ActionForm, safe_next, show_errors
+from kb.web.forms import ActionForm, show_errors
+from kb.web.helpers import safe_next
 
 bp = Blueprint("accounts", __name__)
 
@@ -125,11 +126,10 @@ def login():
 @bp.post("/uitloggen")
 def logout():
     """End the session, on the server too (a POST, so no other site can log someone out)."""
-    if ActionForm().validate_on_submit():
-        if current_user.is_authenticated:
-            accounts.end_session(current_user._get_current_object())
-        logout_user()
-        flash(_("Je bent uitgelogd."), "success")
+    if current_user.is_authenticated:
+        accounts.end_session(current_user._get_current_object())
+    logout_user()
+    flash(_("Je bent uitgelogd."), "success")
     return redirect(url_for("public.home"))
 
 
@@ -227,10 +227,9 @@ def change_password():
 @login_required
 def logout_everywhere():
     """End every session of this account, this one included."""
-    if ActionForm().validate_on_submit():
-        accounts.log_out_everywhere(current_user)
-        logout_user()
-        flash(_("Je bent op alle apparaten uitgelogd."), "success")
+    accounts.log_out_everywhere(current_user)
+    logout_user()
+    flash(_("Je bent op alle apparaten uitgelogd."), "success")
     return redirect(url_for("public.home"))
 
 

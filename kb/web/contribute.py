@@ -23,7 +23,7 @@ from kb.services.errors import Invalid
 from kb.services.records import to_record
 from kb.services.taxonomy import terms_of_kind
 from kb.util import parse_int, utcnow
-from kb.web.helpers import ActionForm, show_errors
+from kb.web.forms import ActionForm, show_errors
 
 bp = Blueprint("contribute", __name__)
 

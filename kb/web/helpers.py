@@ -3,7 +3,6 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from kb.extensions import limiter
 from kb.util import parse_int
@@ -28,21 +27,6 @@ def safe_next(target: str | None) -> str:
             or "\\" in target:
         return url_for("public.home")
     return target
-
-
-def show_errors(form, exc) -> None:
-    """Put a service's Invalid errors next to the form's fields (others at the top)."""
-    for name, message in exc.errors.items():
-        field = getattr(form, name, None) if name else None
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message] if isinstance(field.errors, list) \
-                else [message]
-        else:
-            form.form_errors.append(message)
-
-
-class ActionForm(FlaskForm):
-    """A form that is only a button: it carries the CSRF token."""
 
 
 def search_limit():

@@ -14,7 +14,8 @@ from kb.services import moderation
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
 from kb.services.examples import get_example
-from kb.web.helpers import safe_next, show_errors
+from kb.web.forms import attempt, show_errors
+from kb.web.helpers import safe_next
 
 bp = Blueprint("moderation", __name__)
 
@@ -171,25 +172,26 @@ def decide(example_id: int):
 def feature(example_id: int):
     """Feature an example on the home page, or stop featuring it."""
     featured = FeatureForm().featured.data == "1"
-    _attempt(moderation.set_featured, example_id, featured,
-             done=_("Uitgelicht op de startpagina.") if featured
-             else _("Niet meer uitgelicht."))
+    attempt(lambda: moderation.set_featured(current_user, example_id, featured),
+            _("Uitgelicht op de startpagina.") if featured else _("Niet meer uitgelicht."))
     return redirect(_back(_item_url(example_id)))
 
 
 @bp.post("/moderatie/<int:example_id>/archiveren")
 def archive(example_id: int):
     """Archive a published example: out of sight, kept with who and when."""
-    _attempt(moderation.archive, example_id, ArchiveForm().reason.data,
-             done=_("Gearchiveerd; het voorbeeld is niet meer te zien of te vinden."))
+    reason = ArchiveForm().reason.data
+    attempt(lambda: moderation.archive(current_user, example_id, reason),
+            _("Gearchiveerd; het voorbeeld is niet meer te zien of te vinden."))
     return redirect(_back(_item_url(example_id)))
 
 
 @bp.post("/moderatie/<int:example_id>/herstellen")
 def restore(example_id: int):
     """Publish an archived example again."""
-    _attempt(moderation.restore, example_id, ArchiveForm().reason.data,
-             done=_("Hersteld; het voorbeeld is weer gepubliceerd."))
+    reason = ArchiveForm().reason.data
+    attempt(lambda: moderation.restore(current_user, example_id, reason),
+            _("Hersteld; het voorbeeld is weer gepubliceerd."))
     return redirect(_back(_item_url(example_id)))
 
 
@@ -202,20 +204,9 @@ def handle_report(report_id: int):
     if form.action.data not in actions:
         flash(_("Kies afhandelen of terzijde leggen."), "error")
     else:
-        service, done = actions[form.action.data]
-        _attempt(service, report_id, form.note.data, done=done)
+        service, message = actions[form.action.data]
+        attempt(lambda: service(current_user, report_id, form.note.data), message)
     return redirect(_back(url_for(".queue")))
-
-
-def _attempt(service, *args, done: str) -> bool:
-    """Run a moderation service; flash what happened, or why it was refused."""
-    try:
-        service(current_user, *args)
-    except Invalid as exc:
-        flash(" ".join(exc.errors.values()), "error")
-        return False
-    flash(done, "success")
-    return True
 
 
 @bp.route("/voorbeelden/<int:example_id>/melden", methods=["GET", "POST"])

@@ -1,0 +1,50 @@
+"""Curation by moderators: the taxonomy, organisations and synonyms, one module each
+(user administration is the users blueprint's)."""
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from kb.services import permissions as perm
+from kb.taxonomy import KINDS_TABLE
+
+bp = Blueprint("curation", __name__, url_prefix="/beheer")
+
+
+@bp.before_request
+@login_required
+def _guard():
+    """Every page here is for moderators."""
+    perm.require(perm.can_curate_taxonomy(current_user))
+
+
+def kind_titles() -> dict[str, str]:
+    """The taxonomy kinds in the visitor's language (the search page's words)."""
+    return {kind.name: str(kind.label) for kind in KINDS_TABLE}
+
+
+class MergeForm(FlaskForm):
+    """Merge into another value or organisation."""
+
+    target = SelectField(_l("Samenvoegen met"), validate_choice=False)
+
+
+def term_label(term) -> str:
+    """A term's Dutch label, marked when it is no longer in use."""
+    return term.label_nl if term.active else _("%(label)s (niet actief)", label=term.label_nl)
+
+
+def term_choices(terms) -> list[tuple[str, str]]:
+    """Select options for terms, after a "choose" placeholder."""
+    return [("", _("— kies —"))] + [(str(t.id), term_label(t)) for t in terms]
+
+
+@bp.get("/")
+def index():
+    """The curation overview: what can be looked after here."""
+    return render_template("curation/index.html")
+
+
+from kb.web.curation import organisations, synonyms, taxonomy  # noqa: E402,F401 (routes)

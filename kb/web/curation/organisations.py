@@ -1,0 +1,102 @@
+"""Curation of organisations: added, edited and merged."""
+from flask import render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+
+from kb.services import curation
+from kb.web.curation import MergeForm, bp, term_choices
+from kb.web.forms import done, submitted
+
+
+class OrganisationForm(FlaskForm):
+    """An organisation's fields."""
+
+    name = StringField(_l("Naam"))
+    slug = StringField(_l("Slug"), description=_l(
+        "Het laatste deel van het adres van de organisatiepagina. Leeg: gemaakt van de naam."))
+    type = SelectField(_l("Soort organisatie"), validate_choice=False)
+    partner = BooleanField(_l("Partner van de alliantie"))
+    description = TextAreaField(_l("Beschrijving"), description=_l("Markdown is toegestaan."))
+
+
+def _organisation_form(organisation=None) -> OrganisationForm:
+    """The organisation form, filled from the organisation on a GET."""
+    data = None
+    if organisation is not None:
+        data = {"name": organisation.name, "slug": organisation.slug,
+                "type": str(organisation.type_id), "partner": organisation.partner,
+                "description": organisation.description}
+    form = OrganisationForm(data=data)
+    form.type.choices = term_choices(curation.organisation_types())
+    return form
+
+
+def _form_values(form: OrganisationForm) -> dict:
+    """What the service needs from the organisation form."""
+    fields = ("name", "slug", "type", "partner", "description")
+    return {name: form[name].data for name in fields}
+
+
+def _organisations_page(form: OrganisationForm, status: int = 200):
+    """Every organisation with counts, and the add form."""
+    return render_template("curation/organisations.html",
+                           rows=curation.organisations_overview(), form=form), status
+
+
+@bp.get("/organisaties")
+def organisations():
+    """The organisations."""
+    return _organisations_page(_organisation_form())
+
+
+@bp.post("/organisaties/nieuw")
+def add_organisation():
+    """Add an organisation."""
+    form = _organisation_form()
+    if submitted(form, lambda: curation.add_organisation(current_user, _form_values(form))):
+        return done(_("Organisatie toegevoegd."), ".organisations")
+    return _organisations_page(form, 400)
+
+
+def _organisation_page(organisation, form=None, merge=None, status: int = 200):
+    """One organisation: its edit and merge forms."""
+    form = form or _organisation_form(organisation)
+    merge = merge or MergeForm()
+    rows = curation.organisations_overview()
+    merge.target.choices = [("", _("— kies —"))] + [
+        (str(o.id), o.name) for o, _n, _u in rows if o.id != organisation.id]
+    counts = next((n, u) for o, n, u in rows if o.id == organisation.id)
+    return render_template("curation/organisation.html", organisation=organisation,
+                           examples=counts[0], accounts=counts[1], form=form,
+                           merge=merge), status
+
+
+@bp.get("/organisaties/<int:organisation_id>")
+def organisation(organisation_id: int):
+    """One organisation with its forms."""
+    return _organisation_page(curation.get_organisation(organisation_id))
+
+
+@bp.post("/organisaties/<int:organisation_id>")
+def edit_organisation(organisation_id: int):
+    """Rename or edit an organisation."""
+    item, form = curation.get_organisation(organisation_id), _organisation_form()
+    if submitted(form, lambda: curation.edit_organisation(current_user, organisation_id,
+                                                           _form_values(form))):
+        return done(_("Organisatie opgeslagen."), ".organisation",
+                     organisation_id=organisation_id)
+    return _organisation_page(item, form=form, status=400)
+
+
+@bp.post("/organisaties/<int:organisation_id>/samenvoegen")
+def merge_organisation(organisation_id: int):
+    """Merge an organisation into another; the source is removed."""
+    item, form = curation.get_organisation(organisation_id), MergeForm()
+    if submitted(form, lambda: curation.merge_organisation(current_user, organisation_id,
+                                                            form.target.data)):
+        return done(_("Organisaties samengevoegd."), ".organisation",
+                     organisation_id=int(form.target.data))
+    return _organisation_page(item, merge=form, status=400)

@@ -1,0 +1,47 @@
+"""Curation of the search synonyms: the moderators' own groups."""
+from flask import render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField
+
+from kb.services import curation, synonyms
+from kb.web.curation import bp
+from kb.web.forms import button, done, submitted
+
+
+class SynonymForm(FlaskForm):
+    """A new synonym group."""
+
+    terms = StringField(_l("Termen"), description=_l(
+        "Twee of meer woorden die hetzelfde betekenen, gescheiden door komma's."))
+
+
+def _synonyms_page(form: SynonymForm, status: int = 200):
+    """The shipped count, the moderators' groups and the add form."""
+    return render_template("curation/synonyms.html", form=form,
+                           shipped=curation.shipped_synonym_count(),
+                           groups=synonyms.synonym_groups()), status
+
+
+@bp.get("/synoniemen")
+def synonym_groups():
+    """The search synonyms."""
+    return _synonyms_page(SynonymForm())
+
+
+@bp.post("/synoniemen")
+def add_synonym_group():
+    """Add a synonym group."""
+    form = SynonymForm()
+    if submitted(form, lambda: synonyms.add_synonym_group(current_user, form.terms.data)):
+        return done(_("Synoniemen toegevoegd."), ".synonym_groups")
+    return _synonyms_page(form, 400)
+
+
+@bp.post("/synoniemen/<int:group_id>/verwijderen")
+def remove_synonym_group(group_id: int):
+    """Switch a synonym group off."""
+    return button(lambda: synonyms.remove_synonym_group(current_user, group_id),
+                   _("Synoniemen verwijderd."), ".synonym_groups")

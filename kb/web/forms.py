@@ -1,0 +1,55 @@
+"""What every blueprint does with a form: run the service it stands for, show the
+service's refusal beside the fields, and post/redirect/get after a success. CSRFProtect
+checks every POST app-wide, so these do not check the token again."""
+from flask import flash, redirect, url_for
+from flask_wtf import FlaskForm
+
+from kb.services.errors import Invalid
+
+
+class ActionForm(FlaskForm):
+    """A form that is only a button: it carries the CSRF token."""
+
+
+def show_errors(form, exc) -> None:
+    """Put a service's Invalid errors next to the form's fields (others at the top)."""
+    for name, message in exc.errors.items():
+        field = getattr(form, name, None) if name else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) \
+                else [message]
+        else:
+            form.form_errors.append(message)
+
+
+def submitted(form, action) -> bool:
+    """Run the service behind a posted form; False (errors on the form) when refused."""
+    try:
+        action()
+    except Invalid as exc:
+        show_errors(form, exc)
+        return False
+    return True
+
+
+def done(message: str, endpoint: str, **values):
+    """Post/redirect/get after a success, with a short flash."""
+    flash(message, "success")
+    return redirect(url_for(endpoint, **values))
+
+
+def attempt(action, message: str) -> bool:
+    """Run a one-click service; flash what happened, or why it was refused."""
+    try:
+        action()
+    except Invalid as exc:
+        flash(" ".join(exc.errors.values()), "error")
+        return False
+    flash(message, "success")
+    return True
+
+
+def button(action, message: str, endpoint: str, **values):
+    """A one-click action with post/redirect/get, whether it succeeded or was refused."""
+    attempt(action, message)
+    return redirect(url_for(endpoint, **values))

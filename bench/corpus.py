@@ -4,7 +4,7 @@ import random
 import re
 from pathlib import Path
 
-from kb.defaults import PARTNERS, TAXONOMY
+from kb.seed_data import PARTNERS, TAXONOMY
 
 DEMO = Path(__file__).resolve().parent.parent / "kb" / "demo"
 MUNICIPALITIES = ["Alphen aan den Rijn", "Hillegom", "Kaag en Braassem", "Katwijk", "Leiden",

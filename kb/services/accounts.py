@@ -14,10 +14,10 @@ from kb.models import ROLES, LoginSession, User
 from kb.models.session import key_digest
 from kb.services import permissions as perm
 from kb.services import throttle
-from kb.services.base import unit_of_work
 from kb.services.errors import Invalid
 from kb.services.mailer import send_later
 from kb.services.taxonomy import find_organisation
+from kb.services.transactions import unit_of_work
 from kb.util import parse_id, utcnow
 
 MIN_PASSWORD = 10

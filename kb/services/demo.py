@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from kb.database import db
 from kb.models import Example, User
 from kb.services.accounts import generate_password
-from kb.services.base import record_index_event, unit_of_work
 from kb.services.examples import create_example, set_status
 from kb.services.importing import import_records
 from kb.services.permissions import SYSTEM
 from kb.services.taxonomy import find_organisation, get_or_create_leeratelier
+from kb.services.transactions import record_index_event, unit_of_work
 from kb.util import utcnow
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"

@@ -9,7 +9,6 @@ from kb.database import db
 from kb.models import Decision, Example, Revision
 from kb.services import permissions as perm
 from kb.services import throttle
-from kb.services.base import record_index_event, unit_of_work
 from kb.services.errors import Invalid
 from kb.services.records import CleanRecord, to_record, validate_record
 from kb.services.taxonomy import (
@@ -18,6 +17,7 @@ from kb.services.taxonomy import (
     get_or_create_organisation,
     terms_by_kind,
 )
+from kb.services.transactions import record_index_event, unit_of_work
 from kb.util import utcnow
 
 # status -> statuses it may move to, and the action that moves it there.
@@ -174,7 +174,7 @@ def update_example(actor, example_id: int, data: dict, *, submit: bool = False,
     return example
 
 
-def pending_revision(example: Example) -> Revision | None:
+def pending_edit(example: Example) -> Revision | None:
     """The author's edit of a published example that awaits review, if any."""
     return next((r for r in reversed(example.revisions) if r.state == "pending"), None)
 
@@ -184,7 +184,7 @@ def withdraw_example(actor, example_id: int) -> Example:
     """Take back a submission (it becomes a draft again) or a pending edit."""
     example = get_example(actor, example_id)
     perm.require(perm.can_withdraw_example(actor, example))
-    revision = pending_revision(example)
+    revision = pending_edit(example)
     if example.status == "submitted":
         set_status(example, "draft", actor)
     elif revision is not None:

@@ -21,11 +21,11 @@ from kb.models import (
 )
 from kb.models.types import UTCDateTime
 from kb.services import permissions as perm
-from kb.services.base import changes_data, unit_of_work
 from kb.services.errors import ImportInvalid, Invalid
 from kb.services.examples import apply_record, new_ref
 from kb.services.records import CleanRecord, to_record, validate_record
 from kb.services.taxonomy import terms_by_kind
+from kb.services.transactions import changes_data, unit_of_work
 from kb.util import utcnow
 
 log = logging.getLogger(__name__)

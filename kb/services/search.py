@@ -13,8 +13,8 @@ from kb.models import Example, Term
 from kb.search import query as index_query
 from kb.search.concepts import typed_words
 from kb.search.schema import FACETS
-from kb.services.browse import public_organisation_labels, search_in_database
 from kb.services.errors import Invalid
+from kb.services.listings import public_organisation_labels, search_in_database
 from kb.util import parse_int
 
 SORTS = ("relevance", "newest", "title")

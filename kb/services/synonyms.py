@@ -4,9 +4,10 @@ from sqlalchemy import select
 
 from kb.database import db
 from kb.models import SynonymGroup
+from kb.search.synonyms import builtin_groups
 from kb.services import permissions as perm
-from kb.services.base import unit_of_work
 from kb.services.errors import Invalid, NotFound
+from kb.services.transactions import unit_of_work
 from kb.util import utcnow
 
 MAX_TERMS = 12
@@ -53,3 +54,8 @@ def synonym_groups() -> list[SynonymGroup]:
     """The moderators' active groups, oldest first."""
     return list(db.session.scalars(select(SynonymGroup).where(SynonymGroup.active.is_(True))
                                    .order_by(SynonymGroup.id)))
+
+
+def shipped_synonym_count() -> int:
+    """How many synonym groups ship with the search (kb/search/synonyms.txt)."""
+    return len(builtin_groups())

@@ -3,9 +3,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from kb.database import db
-from kb.defaults import PARTNERS, TAXONOMY
 from kb.models import Leeratelier, Organisation, Term
-from kb.services.base import unit_of_work
+from kb.seed_data import PARTNERS, TAXONOMY
+from kb.services.transactions import unit_of_work
 from kb.util import slugify
 
 
@@ -59,8 +59,8 @@ def active_terms() -> list[Term]:
                                    .order_by(Term.kind, Term.position, Term.id)))
 
 
-def get_term(kind: str, slug: str) -> Term | None:
-    """One term by kind and slug."""
+def term_by_slug(kind: str, slug: str) -> Term | None:
+    """One term by kind and slug, or None."""
     return db.session.scalar(select(Term).where(Term.kind == kind, Term.slug == slug))
 
 

@@ -5,8 +5,8 @@ from sqlalchemy import func, or_, select
 from kb.database import db
 from kb.models import ROLES, User
 from kb.services import permissions as perm
-from kb.services.base import unit_of_work
 from kb.services.errors import Invalid, NotFound
+from kb.services.transactions import unit_of_work
 
 PER_PAGE = 50
 MAX_QUERY = 100

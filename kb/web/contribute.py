@@ -16,8 +16,8 @@ from wtforms import (
 from kb import taxonomy
 from kb.extensions import limiter
 from kb.models import Example
-from kb.services import browse as reads
 from kb.services import examples as service
+from kb.services import listings
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
 from kb.services.records import to_record
@@ -89,7 +89,7 @@ def example_form(record: dict | None = None, contact_opt_in: bool = False,
         choices = [(t.slug, t.label) for t in terms_of_kind(kind.name)]
         getattr(form, kind.field).choices = choices if kind.many else \
             [("", _("— kies —")), *choices]
-    names = reads.leeratelier_choices(current_user)
+    names = listings.leeratelier_choices(current_user)
     if current_leeratelier and current_leeratelier not in names:
         names.append(current_leeratelier)
     form.leeratelier.choices = [("", _("— geen —"))] + [(n, n) for n in names]
@@ -113,8 +113,8 @@ def form_record(form: ExampleForm) -> dict:
 def _suggestions() -> dict:
     """Public organisations and municipalities, offered while typing (never names that
     only other people's drafts carry)."""
-    return {"organisations": reads.public_organisation_names(),
-            "municipalities": reads.published_municipalities()}
+    return {"organisations": listings.public_organisation_names(),
+            "municipalities": listings.published_municipalities()}
 
 
 def _render(form: ExampleForm, example: Example | None = None, status: int = 200):
@@ -164,7 +164,7 @@ def edit(example_id: int):
     """Edit an example; an author's edit of a published one waits for review."""
     example = service.get_example(current_user, example_id)
     perm.require(perm.can_edit_example(current_user, example))
-    pending = service.pending_revision(example)
+    pending = service.pending_edit(example)
     record = (pending.data if pending else to_record(example)) \
         if request.method == "GET" else None
     form = example_form(record, example.contact_opt_in,
@@ -188,7 +188,7 @@ def edit(example_id: int):
 
 def _edit_message(example: Example, submit: bool) -> str:
     """What happened to the edit, in the author's words."""
-    if service.pending_revision(example) is not None:
+    if service.pending_edit(example) is not None:
         return _("Je wijziging is bewaard en wacht op een moderator. Tot dan blijft de "
                  "gepubliceerde tekst staan.")
     if submit:
@@ -216,4 +216,4 @@ def withdraw(example_id: int):
 def mine():
     """The author's own examples with their status and the moderator's reason."""
     return render_template("contribute/mine.html", examples=service.authored_by(current_user),
-                           action=ActionForm(), pending_revision=service.pending_revision)
+                           action=ActionForm(), pending_edit=service.pending_edit)

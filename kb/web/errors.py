@@ -9,9 +9,9 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from kb.extensions import limiter
-from kb.services.base import discard
 from kb.services.errors import Forbidden, NotFound
 from kb.services.throttle import TooMany, wait_text
+from kb.services.transactions import discard
 
 
 def _messages() -> dict[int, tuple[str, str]]:

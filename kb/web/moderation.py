@@ -104,7 +104,7 @@ def edit_example_url(example) -> str:
         return f"/voorbeelden/{example.id}/bewerken"
 
 
-bp.add_app_template_global(moderation.pending_revision, "pending_revision")
+bp.add_app_template_global(moderation.edit_to_decide, "edit_to_decide")
 bp.add_app_template_global(RECORD_FIELD_LABELS, "record_field_labels")
 
 

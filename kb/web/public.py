@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from kb.markdown import render_markdown
-from kb.services import browse as reads
+from kb.services import listings
 from kb.services.errors import NotFound
 from kb.services.examples import get_example
 from kb.services.search import related_examples
@@ -19,8 +19,8 @@ def home():
     """What Praktijkbank is, a search box, browse by facet, featured and recent examples."""
     return render_template(
         "public/home.html",
-        counts={kind: reads.term_counts(kind) for kind in HOME_FACETS},
-        featured=reads.featured(3), recent=reads.recent(6), total=reads.published_total())
+        counts={kind: listings.term_counts(kind) for kind in HOME_FACETS},
+        featured=listings.featured(3), recent=listings.recent(6), total=listings.published_total())
 
 
 @bp.get("/voorbeelden")
@@ -53,13 +53,13 @@ def example(example_id: int, slug: str | None = None):
 def organisations():
     """Every organisation with its number of published examples."""
     return render_template("public/organisations.html",
-                           rows=reads.organisations_with_counts())
+                           rows=listings.organisations_with_counts())
 
 
 @bp.get("/organisaties/<slug>")
 def organisation(slug: str):
     """An organisation and its published examples."""
-    org, pagination = _with_examples(reads.organisation_with_examples, slug)
+    org, pagination = _with_examples(listings.organisation_with_examples, slug)
     return render_template("public/organisation.html", organisation=org,
                            pagination=pagination)
 
@@ -67,13 +67,13 @@ def organisation(slug: str):
 @bp.get("/leerateliers")
 def leerateliers():
     """Every leeratelier with its number of published examples."""
-    return render_template("public/leerateliers.html", rows=reads.leerateliers_with_counts())
+    return render_template("public/leerateliers.html", rows=listings.leerateliers_with_counts())
 
 
 @bp.get("/leerateliers/<slug>")
 def leeratelier(slug: str):
     """A leeratelier and the published examples shared there."""
-    workshop, pagination = _with_examples(reads.leeratelier_with_examples, slug)
+    workshop, pagination = _with_examples(listings.leeratelier_with_examples, slug)
     return render_template("public/leeratelier.html", leeratelier=workshop,
                            description=render_markdown(workshop.description),
                            pagination=pagination)

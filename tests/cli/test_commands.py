@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from kb.database import db
-from kb.defaults import TAXONOMY
 from kb.models import Decision, Example, IndexEvent, Revision, User, example_term
+from kb.seed_data import TAXONOMY
 from kb.services.accounts import find_user
 from tests.factories import record
 

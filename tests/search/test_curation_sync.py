@@ -5,7 +5,7 @@ from sqlalchemy import select
 from kb.database import db
 from kb.models import Organisation
 from kb.services import curation
-from kb.services.taxonomy import get_term
+from kb.services.taxonomy import term_by_slug
 from tests import factories
 
 NEUTRAL = {"summary": "Een voorbeeld uit de praktijk van de regio.", "impact": "",
@@ -46,9 +46,9 @@ def test_renamed_label_is_found_and_shown_in_the_facet(client, moderator):
     second = example("Koken met buren", setting="huiskamer")
     example("Fietsen door de polder")
     assert ids(api(client, "q=geheugenwerk")) == set()
-    curation.rename_term(moderator, get_term("theme", "dementie").id,
+    curation.rename_term(moderator, term_by_slug("theme", "dementie").id,
                          "Geheugenwerk en dementie", "Memory work and dementia")
-    curation.rename_term(moderator, get_term("setting", "huiskamer").id,
+    curation.rename_term(moderator, term_by_slug("setting", "huiskamer").id,
                          "Keukentafel", "Kitchen table")
     assert ids(api(client, "q=geheugenwerk")) == {first.id}
     assert ids(api(client, "q=keukentafel")) == {second.id}
@@ -62,9 +62,10 @@ def test_merged_term_moves_its_examples_in_the_facets(client, moderator):
     both = example("Samen zingen", themes=["dementie", "mantelzorg"], level="macro")
     example("Samen sporten", themes=["mantelzorg"], level="meso")
     api(client, "")  # the index has the examples before the merge
-    curation.merge_term(moderator, get_term("theme", "dementie").id,
-                        get_term("theme", "mantelzorg").id)
-    curation.merge_term(moderator, get_term("level", "macro").id, get_term("level", "meso").id)
+    curation.merge_term(moderator, term_by_slug("theme", "dementie").id,
+                        term_by_slug("theme", "mantelzorg").id)
+    curation.merge_term(moderator, term_by_slug("level", "macro").id,
+                        term_by_slug("level", "meso").id)
     answer = api(client, "")
     themes, levels = facet(answer, "theme"), facet(answer, "level")
     assert themes["mantelzorg"][1] == 3 and "dementie" not in themes
@@ -75,7 +76,7 @@ def test_merged_term_moves_its_examples_in_the_facets(client, moderator):
 
 def test_deactivated_term_keeps_its_examples_findable(client, moderator):
     kept = example("Buurtkamer open", themes=["dementie"])
-    curation.deactivate_term(moderator, get_term("theme", "dementie").id)
+    curation.deactivate_term(moderator, term_by_slug("theme", "dementie").id)
     assert ids(api(client, "theme=dementie")) == {kept.id}
     assert ids(api(client, "q=dementie")) == {kept.id}
 
@@ -98,6 +99,6 @@ def test_organisation_merge_moves_the_facet_and_rename_is_searchable(client, mod
     assert source.id in ids(api(client, "organisation=participe"))
     curation.edit_organisation(moderator, _organisation_id("Participe"), {
         "name": "Participe Leiden Noord", "slug": "", "description": "",
-        "type": get_term("organisation_type", "welzijn").id, "partner": True})
+        "type": term_by_slug("organisation_type", "welzijn").id, "partner": True})
     assert source.id in ids(api(client, "q=noord"))
     assert facet(api(client, ""), "organisation")["participe"][0] == "Participe Leiden Noord"

@@ -4,10 +4,10 @@ from sqlalchemy import select
 
 from kb.database import db
 from kb.models import Example, IndexEvent, Organisation, Revision, Term, User, example_term
-from kb.services import curation
+from kb.services import curation, synonyms
 from kb.services.errors import Forbidden, Invalid, NotFound
 from kb.services.examples import create_example, update_example
-from kb.services.taxonomy import get_term, terms_of_kind
+from kb.services.taxonomy import term_by_slug, terms_of_kind
 from tests import factories
 from tests.factories import record
 
@@ -36,7 +36,7 @@ def events_since(mark: int) -> list[int]:
 
 def term(kind: str, slug: str) -> Term:
     """A term that must exist."""
-    found = get_term(kind, slug)
+    found = term_by_slug(kind, slug)
     assert found is not None
     return found
 
@@ -139,7 +139,7 @@ def test_unknown_term_is_not_found(moderator):
 
 def slugs(kind: str) -> list[str]:
     """The slugs of a kind in display order (inactive too)."""
-    return [t.slug for t in curation.ordered_terms(kind)]
+    return [t.slug for t in terms_of_kind(kind, active_only=False)]
 
 
 def test_move_and_set_position_reorder_within_the_kind(moderator):
@@ -401,4 +401,4 @@ def test_organisations_overview_counts_examples_and_accounts(moderator):
 
 
 def test_shipped_synonyms_are_counted(app):
-    assert curation.shipped_synonym_count() > 10
+    assert synonyms.shipped_synonym_count() > 10

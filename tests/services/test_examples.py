@@ -9,7 +9,7 @@ from kb.services.examples import (
     TRANSITIONS,
     create_example,
     get_example,
-    pending_revision,
+    pending_edit,
     set_status,
     update_example,
     withdraw_example,
@@ -152,9 +152,9 @@ def test_author_withdraws_a_pending_edit_and_the_published_text_stays(app):
     author = factories.user()
     item = factories.example("published", author=author, title="Gepubliceerde titel")
     update_example(author, item.id, record(title="Voorgestelde titel", ref=item.ref))
-    assert pending_revision(item) is not None
+    assert pending_edit(item) is not None
     withdraw_example(author, item.id)
-    assert pending_revision(item) is None
+    assert pending_edit(item) is None
     assert (item.status, item.title) == ("published", "Gepubliceerde titel")
 
 

@@ -8,6 +8,7 @@ from kb.models import Decision, Example, IndexEvent, Report
 from kb.services import moderation
 from kb.services.errors import Forbidden, Invalid, NotFound
 from kb.services.examples import update_example
+from kb.services.permissions import SYSTEM
 from kb.services.search import parse_request, search
 from tests import factories
 from tests.factories import record
@@ -131,7 +132,7 @@ def test_publishing_an_edit_applies_it_and_search_follows(moderator):
     assert [r.state for r in example.revisions] == ["applied", "applied"]
     last = example.decisions[-1]
     assert (last.action, last.reason, last.on_edit) == ("publish", "", True)
-    assert moderation.history_entries(example.decisions)[0].on_edit
+    assert moderation.history(SYSTEM, example.id)[0].on_edit
     assert found("singel") == [example.id]
     assert found("vliet") == []
 
@@ -154,7 +155,7 @@ def test_sending_back_an_edit_keeps_the_published_text(moderator, decision):
 
 def test_edit_that_is_no_longer_valid_is_not_published(moderator):
     example, _author = published_with_edit()
-    revision = moderation.pending_revision(example)
+    revision = moderation.edit_to_decide(example)
     revision.data = {**revision.data, "level": "verdwenen"}  # the taxonomy moved on
     db.session.commit()
     error = refused(example.id, Invalid, moderation.decide, moderator, example.id, "publish")
@@ -163,7 +164,7 @@ def test_edit_that_is_no_longer_valid_is_not_published(moderator):
 
 def test_pending_diff_shows_only_changed_fields_with_readable_values(app):
     example, _author = published_with_edit()
-    revision = moderation.pending_revision(example)
+    revision = moderation.edit_to_decide(example)
     revision.data = {**revision.data, "themes": ["eenzaamheid", "mantelzorg"],
                      "body": example.body + "\n\nEen nieuwe alinea."}
     db.session.commit()

@@ -145,13 +145,13 @@ def _changing_operations():
     import pkgutil
 
     import kb.services
-    for info in pkgutil.iter_modules(kb.services.__path__):
-        module = importlib.import_module(f"kb.services.{info.name}")
+    for info in pkgutil.walk_packages(kb.services.__path__, "kb.services."):
+        module = importlib.import_module(info.name)
         for name, function in vars(module).items():
             if (inspect.isfunction(function) and function.__module__ == module.__name__
                     and not name.startswith("_") and getattr(function, "changes_data", False)
                     and list(inspect.signature(function).parameters)[:1] == ["actor"]):
-                yield info.name, name, function
+                yield info.name.removeprefix("kb.services."), name, function
 
 
 def test_every_changing_operation_checks_the_predicate_named_after_it():

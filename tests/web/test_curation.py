@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from kb.database import db
 from kb.models import Organisation, SynonymGroup, Term, User
-from kb.services.taxonomy import get_term
+from kb.services.taxonomy import term_by_slug
 from tests import factories
 from tests.services.test_curation import snapshot
 from tests.webtools import logged_in, login, post_form
@@ -19,7 +19,7 @@ def text(response) -> str:
 
 def term_id(kind: str, slug: str) -> int:
     """The id of a term that exists."""
-    return get_term(kind, slug).id
+    return term_by_slug(kind, slug).id
 
 
 def organisation_id(name: str) -> int:
@@ -72,7 +72,7 @@ def test_add_term_redirects_with_a_flash(client):
         "kind": "theme", "label_nl": "Digitale zorg", "label_en": "Digital care", "slug": ""},
         page="/beheer/taxonomie")
     assert response.status_code == 302
-    assert get_term("theme", "digitale-zorg").label_en == "Digital care"
+    assert term_by_slug("theme", "digitale-zorg").label_en == "Digital care"
     assert "Waarde toegevoegd." in text(client.get(response.headers["Location"]))
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from kb.database import db
 from kb.models import Example, User
-from kb.services.taxonomy import get_term
+from kb.services.taxonomy import term_by_slug
 from tests import factories
 from tests.webtools import csrf_token, logged_in, post_form
 
@@ -141,7 +141,7 @@ def test_unicode_digits_in_year_are_a_field_error(client):
 
 def test_unicode_digits_in_a_taxonomy_position_are_a_field_error(client):
     logged_in(client, "moderator")
-    term = get_term("theme", "mantelzorg")
+    term = term_by_slug("theme", "mantelzorg")
     before, wrong = term.position, []
     for value in ["²", "٣", str(2**64)]:
         response = post_form(client, f"/beheer/taxonomie/{term.id}/plaats", {"position": value},
@@ -151,12 +151,12 @@ def test_unicode_digits_in_a_taxonomy_position_are_a_field_error(client):
             wrong.append((value, response.status_code))
     assert wrong == []
     db.session.expire_all()
-    assert get_term("theme", "mantelzorg").position == before
+    assert term_by_slug("theme", "mantelzorg").position == before
 
 
 def test_odd_merge_targets_are_a_field_error(client):
     logged_in(client, "moderator")
-    term = get_term("theme", "mantelzorg")
+    term = term_by_slug("theme", "mantelzorg")
     statuses = [post_form(client, f"/beheer/taxonomie/{term.id}/samenvoegen", {"target": value},
                           page=f"/beheer/taxonomie/{term.id}").status_code
                 for value in ["²", str(2**63), "abc", ""]]

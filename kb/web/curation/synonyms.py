@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
-from kb.services import curation, synonyms
+from kb.services import synonyms
 from kb.web.curation import bp
 from kb.web.forms import button, done, submitted
 
@@ -21,7 +21,7 @@ class SynonymForm(FlaskForm):
 def _synonyms_page(form: SynonymForm, status: int = 200):
     """The shipped count, the moderators' groups and the add form."""
     return render_template("curation/synonyms.html", form=form,
-                           shipped=curation.shipped_synonym_count(),
+                           shipped=synonyms.shipped_synonym_count(),
                            groups=synonyms.synonym_groups()), status
 
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
 from kb.services import curation
+from kb.services.taxonomy import terms_of_kind
 from kb.taxonomy import KINDS
 from kb.web.curation import MergeForm, bp, kind_titles, term_choices
 from kb.web.forms import button, done, submitted
@@ -82,19 +83,19 @@ def _term_page(term, rename=None, position=None, merge=None, status: int = 200):
 
 def _place(term) -> str:
     """A term's place within its kind, counted from 1."""
-    return str([t.id for t in curation.ordered_terms(term.kind)].index(term.id) + 1)
+    return str([t.id for t in terms_of_kind(term.kind, active_only=False)].index(term.id) + 1)
 
 
 @bp.get("/taxonomie/<int:term_id>")
 def term(term_id: int):
     """One value with its forms."""
-    return _term_page(curation.get_term(term_id))
+    return _term_page(curation.term_by_id(term_id))
 
 
 @bp.post("/taxonomie/<int:term_id>")
 def rename_term(term_id: int):
     """New labels for a value; its slug stays."""
-    item, form = curation.get_term(term_id), TermRenameForm()
+    item, form = curation.term_by_id(term_id), TermRenameForm()
     if submitted(form, lambda: curation.rename_term(current_user, term_id, form.label_nl.data,
                                                      form.label_en.data)):
         return done(_("Labels opgeslagen."), ".term", term_id=term_id)
@@ -104,7 +105,7 @@ def rename_term(term_id: int):
 @bp.post("/taxonomie/<int:term_id>/plaats")
 def place_term(term_id: int):
     """Put a value at a place within its kind."""
-    item, form = curation.get_term(term_id), PositionForm()
+    item, form = curation.term_by_id(term_id), PositionForm()
     if submitted(form, lambda: curation.set_term_position(current_user, term_id,
                                                            form.position.data)):
         return done(_("Volgorde opgeslagen."), ".term", term_id=term_id)
@@ -136,7 +137,7 @@ def activate_term(term_id: int):
 @bp.post("/taxonomie/<int:term_id>/samenvoegen")
 def merge_term(term_id: int):
     """Merge a value into another of its kind."""
-    item, form = curation.get_term(term_id), MergeForm()
+    item, form = curation.term_by_id(term_id), MergeForm()
     if submitted(form, lambda: curation.merge_term(current_user, term_id, form.target.data)):
         return done(_("Waarden samengevoegd."), ".term", term_id=int(form.target.data))
     return _term_page(item, merge=form, status=400)

@@ -1,4 +1,5 @@
-"""Built-in taxonomy and the alliance's partner organisations (see DESIGN.md)."""
+"""Seed data: the built-in taxonomy values and the alliance's partner organisations that
+`kb init` adds (see DESIGN.md)."""
 
 # kind -> [(slug, Dutch label, English label)], in display order.
 TAXONOMY = {

@@ -1,6 +1,7 @@
 """Driving the HTML forms through the test client, CSRF token included."""
 import re
 
+from tests import factories
 from tests.factories import PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
@@ -39,3 +40,13 @@ def logged_in(client, role: str = "participant"):
     response = login(client, account.email)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return account
+
+
+def form_data(**overrides) -> dict:
+    """The example form as a browser sends it (multi-valued fields as lists)."""
+    data = factories.record(title="Buurtkamer met spreekuur van de wijkverpleging",
+                            themes=["mantelzorg"], links=None, ref=None)
+    data.pop("ref")
+    data.update({"links": "https://praktijkbank.example/buurtkamer", "year": "2024",
+                 "leeratelier": "", "action": "save", **overrides})
+    return {k: v for k, v in data.items() if v is not None}

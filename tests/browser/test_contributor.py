@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from tests.browser.conftest import KB
-from tests.browser.test_reader import serious_violations, snapshot
+from tests.browser.tools import serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
 

@@ -2,24 +2,10 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.tools import serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
-
-
-def serious_violations(page) -> list[str]:
-    """axe-core violations of serious or critical impact on the current page."""
-    results = Axe().run(page)
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}×)"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-
-
-def snapshot(page, name: str) -> None:
-    """Keep a full-page screenshot when KB_SCREENSHOTS names a folder."""
-    import os
-    folder = os.environ.get("KB_SCREENSHOTS")
-    if folder:
-        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
 
 def test_reader_browses_from_home_to_an_example(live_server, page):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.test_reader import serious_violations, snapshot
+from tests.browser.tools import serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
 

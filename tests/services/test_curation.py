@@ -9,19 +9,8 @@ from kb.services.errors import Forbidden, Invalid, NotFound
 from kb.services.examples import create_example, update_example
 from kb.services.taxonomy import term_by_slug, terms_of_kind
 from tests import factories
+from tests.dbtools import refused
 from tests.factories import record
-
-SNAPSHOT_TABLES = ("term", "organisation", "example_term", "example", "user_account",
-                   "index_event", "revision", "synonym_group")
-
-
-def snapshot() -> dict:
-    """Every row of the tables curation touches: compared before and after a refusal."""
-    db.session.expire_all()
-    tables = db.metadata.tables
-    return {name: sorted(tuple(map(str, row)) for row in
-                         db.session.execute(select(tables[name])).all())
-            for name in SNAPSHOT_TABLES}
 
 
 def last_event() -> int:
@@ -39,17 +28,6 @@ def term(kind: str, slug: str) -> Term:
     found = term_by_slug(kind, slug)
     assert found is not None
     return found
-
-
-def refused(error, call, *args, field: str | None = None):
-    """Call must raise error (naming field, for Invalid) and leave the database as it was."""
-    before = snapshot()
-    with pytest.raises(error) as info:
-        call(*args)
-    db.session.rollback()
-    if field is not None:
-        assert field in info.value.errors, info.value.errors
-    assert snapshot() == before
 
 
 @pytest.fixture

@@ -225,7 +225,7 @@ def test_an_update_keeps_the_example_and_its_history(app):
 
 def test_a_failure_in_a_later_batch_leaves_the_database_as_it_was(app, monkeypatch):
     from kb.services import importing
-    from tests.services.test_curation import snapshot
+    from tests.dbtools import snapshot
     monkeypatch.setattr(importing, "IMPORT_BATCH", 2)
     import_records(SYSTEM, [record(ref="keep")])
     before = snapshot(), counts()

@@ -7,7 +7,7 @@ from kb.services import users
 from kb.services.errors import Forbidden, Invalid, NotFound
 from kb.services.permissions import SYSTEM
 from tests import factories
-from tests.services.test_curation import refused
+from tests.dbtools import refused
 
 
 @pytest.fixture

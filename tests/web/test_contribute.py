@@ -9,17 +9,7 @@ from kb.database import db
 from kb.models import Example, Revision
 from kb.services.search import parse_request, search
 from tests import factories
-from tests.webtools import logged_in, post_form
-
-
-def form_data(**overrides) -> dict:
-    """The example form as a browser sends it (multi-valued fields as lists)."""
-    data = factories.record(title="Buurtkamer met spreekuur van de wijkverpleging",
-                            themes=["mantelzorg"], links=None, ref=None)
-    data.pop("ref")
-    data.update({"links": "https://praktijkbank.example/buurtkamer", "year": "2024",
-                 "leeratelier": "", "action": "save", **overrides})
-    return {k: v for k, v in data.items() if v is not None}
+from tests.webtools import form_data, logged_in, post_form
 
 
 def example_count() -> int:

@@ -6,7 +6,7 @@ from kb.database import db
 from kb.models import Organisation, SynonymGroup, Term, User
 from kb.services.taxonomy import term_by_slug
 from tests import factories
-from tests.services.test_curation import snapshot
+from tests.dbtools import snapshot
 from tests.webtools import logged_in, login, post_form
 
 PAGES = ["/beheer/", "/beheer/taxonomie", "/beheer/organisaties", "/beheer/synoniemen"]

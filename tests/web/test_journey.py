@@ -4,8 +4,7 @@ from sqlalchemy import select
 from kb.database import db
 from kb.models import Example
 from tests import factories
-from tests.web.test_contribute import form_data
-from tests.webtools import login, post_form
+from tests.webtools import form_data, login, post_form
 
 TITLE = "Samen koken in de wijkkeuken van Oegstgeest"
 WORD = "wijkkeuken"

@@ -95,7 +95,7 @@ def test_reset_requests_are_limited_per_account(strict_app, client, inbox):
 
 
 def test_submissions_are_limited_per_account(strict_app, client):
-    from tests.web.test_contribute import form_data
+    from tests.webtools import form_data
     account = factories.user()
     login(client, account.email)
     for n in range(2):

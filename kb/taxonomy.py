@@ -43,7 +43,5 @@ KINDS_TABLE = (
          _l("Doelgroepen"), "indeling", "target group"),
 )
 KINDS = tuple(kind.name for kind in KINDS_TABLE)
-BY_NAME = {kind.name: kind for kind in KINDS_TABLE}
-BY_FIELD = {kind.field: kind for kind in KINDS_TABLE}
 SINGLE = tuple(kind for kind in KINDS_TABLE if not kind.many)
 MULTI = tuple(kind for kind in KINDS_TABLE if kind.many)

@@ -8,8 +8,6 @@ from kb.database import db
 from kb.models.types import UTCDateTime
 from kb.util import utcnow
 
-RUN_STATUSES = ("staging", "done", "failed", "abandoned")
-
 
 class ImportRun(db.Model):
     """One import of a file: who, when, how far it got, and which process ran it."""
@@ -17,6 +15,7 @@ class ImportRun(db.Model):
     __tablename__ = "import_run"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # staging, done, failed or abandoned
     status: Mapped[str] = mapped_column(String(16), default="staging", index=True)
     target_status: Mapped[str] = mapped_column(String(16))
     records: Mapped[int] = mapped_column(Integer, default=0)

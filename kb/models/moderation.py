@@ -9,10 +9,6 @@ from kb.models.types import UTCDateTime
 from kb.models.user import User
 from kb.util import utcnow
 
-ACTIONS = ("submit", "publish", "changes", "reject", "archive", "restore", "feature",
-           "unfeature", "withdraw")
-REPORT_STATUSES = ("open", "resolved", "dismissed")
-
 
 class Decision(db.Model):
     """One step in an example's moderation history: who did what, when and why."""
@@ -23,6 +19,7 @@ class Decision(db.Model):
     example_id: Mapped[int] = mapped_column(ForeignKey("example.id", ondelete="CASCADE"),
                                             index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # submit, publish, changes, reject, archive, restore, feature, unfeature, withdraw
     action: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text, default="")
     # True when the decision was on an author's edit of a published example.
@@ -43,6 +40,7 @@ class Report(db.Model):
                                             index=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     reason: Mapped[str] = mapped_column(Text)
+    # open, resolved or dismissed
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

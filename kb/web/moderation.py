@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from werkzeug.routing import BuildError
 from wtforms import HiddenField, StringField, TextAreaField
 
 from kb import taxonomy
@@ -98,10 +97,7 @@ def moderation_forms() -> SimpleNamespace:
 @bp.app_template_global()
 def edit_example_url(example) -> str:
     """Where the edit form of an example lives (built by the contribute blueprint)."""
-    try:
-        return url_for("contribute.edit", example_id=example.id)
-    except BuildError:  # the edit form is not registered (yet): the contract's path
-        return f"/voorbeelden/{example.id}/bewerken"
+    return url_for("contribute.edit", example_id=example.id)
 
 
 bp.add_app_template_global(moderation.edit_to_decide, "edit_to_decide")

@@ -1,10 +1,11 @@
 """Fixtures: an app over a temporary instance folder, on SQLite and (when configured) PostgreSQL."""
+import contextvars
 import os
 import shutil
 from contextlib import contextmanager
 
 import pytest
-from flask import g, has_app_context
+from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -19,18 +20,20 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 class FreshClient(FlaskClient):
-    """A test client whose every request starts with an empty `g`, as in production.
+    """A test client whose every request runs in an app context of its own, as in
+    production: its own `g` and its own database session, torn down after the answer.
 
-    Tests keep an app context open, and requests reuse it; without this, the user
-    Flask-Login caches in `g` would carry over from one request (or client) to the next.
+    The test's code keeps its own app context (factories and services need one); the
+    request runs in an empty context, so Flask pushes a new one for it. The test's session
+    commits first: what the test wrote is visible to the request, and what the request
+    wrote is read afresh afterwards (committing expires the test's loaded objects).
     """
 
     def open(self, *args, **kwargs):
-        """Forget what the previous request left in `g`, then make the request."""
+        """Make the request in a context of its own."""
         if has_app_context():
-            for name in list(g):
-                g.pop(name)
-        return super().open(*args, **kwargs)
+            db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 def make_app(instance, database_url: str | None = None, **config):

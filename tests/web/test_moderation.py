@@ -20,7 +20,6 @@ def text(response) -> str:
 
 def fresh(example_id: int) -> Example:
     """The example as stored now."""
-    db.session.expire_all()
     return db.session.get(Example, example_id)
 
 
@@ -316,7 +315,6 @@ def test_moderator_handles_a_report(moderator_client, action, status, message):
     assert response.status_code == 302
     page = text(moderator_client.get("/moderatie"))
     assert message in page and "Open meldingen (0)" in page
-    db.session.expire_all()
     stored = db.session.get(Report, report.id)
     assert (stored.status, stored.resolution) == (status, "Bekeken")
 
@@ -327,7 +325,6 @@ def test_participant_cannot_handle_reports(client):
     logged_in(client, "participant")
     response = post_form(client, f"/moderatie/meldingen/{report.id}", {"action": "dismiss"})
     assert response.status_code == 403
-    db.session.expire_all()
     assert db.session.get(Report, report.id).status == "open"
 
 

@@ -133,8 +133,8 @@ LOCALES = {"nl": "nl", "en": "en_GB"}
 def select_locale() -> str:
     """Dutch unless the visitor chose another language (kept in a cookie)."""
     from flask import current_app, has_request_context
-    if not has_request_context():  # CLI and services outside a request speak Dutch
-        return "nl"
+    if not has_request_context():  # the CLI, and services outside a request
+        return LOCALES.get(current_app.config["CLI_LANGUAGE"], "nl")
     choice = request.cookies.get("lang")
     return LOCALES.get(choice, "nl") if choice in current_app.config["LANGUAGES"] else "nl"
 

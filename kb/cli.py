@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import gettext as _
 
 from kb.models import ROLES
 from kb.services.errors import DomainError, Invalid
@@ -92,7 +93,8 @@ def _read_text(path: str) -> str:
         with open(path, "rb") as handle:
             return handle.read().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{path}: geen UTF-8 (byte {exc.start})") from None
+        raise click.ClickException(_("%(path)s: geen UTF-8 (byte %(byte)d)", path=path,
+                                     byte=exc.start)) from None
     except OSError as exc:
         raise click.ClickException(f"{path}: {exc.strerror}") from None
 

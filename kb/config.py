@@ -15,6 +15,7 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
+    CLI_LANGUAGE = "nl"  # the language of the `kb` commands' messages (KB_CLI_LANGUAGE=en)
 
     # Cookies: stricter than Flask's defaults.
     SESSION_COOKIE_HTTPONLY = True

@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import make_url
 
@@ -66,8 +67,9 @@ def _tool(name: str) -> str:
     """The path of a PostgreSQL client program, or a clear error."""
     found = shutil.which(name)
     if found is None:
-        raise Invalid({"": f"{name} is niet gevonden; installeer de PostgreSQL-clientprogramma's "
-                           "(Debian: postgresql-client) in de versie van de server"})
+        raise Invalid({"": _("%(program)s is niet gevonden; installeer de "
+                             "PostgreSQL-clientprogramma's (Debian: postgresql-client) in de "
+                             "versie van de server", program=name)})
     return found
 
 
@@ -75,8 +77,9 @@ def _run(command: list[str]) -> None:
     """Run a client program; its own message when it fails."""
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
-        raise Invalid({"": f"{os.path.basename(command[0])} faalde: "
-                           f"{(done.stderr or done.stdout).strip()[:2000]}"})
+        raise Invalid({"": _("%(program)s faalde: %(output)s",
+                             program=os.path.basename(command[0]),
+                             output=(done.stderr or done.stdout).strip()[:2000])})
 
 
 def backup(path: str) -> Contents:
@@ -85,7 +88,7 @@ def backup(path: str) -> Contents:
     url = _url()
     folder = os.path.dirname(os.path.abspath(path)) or "."
     if not os.path.isdir(folder):
-        raise Invalid({"file": f"map {folder} bestaat niet"})
+        raise Invalid({"file": _("map %(folder)s bestaat niet", folder=folder)})
     handle, partial = tempfile.mkstemp(prefix=".backup-", dir=folder)
     os.close(handle)
     os.chmod(partial, 0o600)
@@ -121,8 +124,8 @@ def kind_of(path: str) -> str:
         return "sqlite"
     if start.startswith(PG_MAGIC):
         return "postgresql"
-    raise Invalid({"file": f"{path} is geen backup van Praktijkbank (geen SQLite-database "
-                           "en geen pg_dump-bestand)"})
+    raise Invalid({"file": _("%(path)s is geen backup van Praktijkbank (geen SQLite-database "
+                             "en geen pg_dump-bestand)", path=path)})
 
 
 def _require_empty() -> None:
@@ -132,8 +135,8 @@ def _require_empty() -> None:
         return
     found = contents()
     if sum(found.examples.values()) or found.accounts:
-        raise Invalid({"": "deze instantie is niet leeg (" + found.describe() + "); zet een "
-                           "backup terug in een nieuwe, lege instantie"})
+        raise Invalid({"": _("deze instantie is niet leeg (%(contents)s); zet een backup terug "
+                             "in een nieuwe, lege instantie", contents=found.describe())})
 
 
 def restore(path: str) -> Contents:
@@ -143,8 +146,9 @@ def restore(path: str) -> Contents:
     url = _url()
     backend = url.get_backend_name()
     if kind != backend:
-        raise Invalid({"file": f"een {kind}-backup kan niet in een {backend}-database worden "
-                               "teruggezet (gebruik een instantie van dezelfde soort)"})
+        raise Invalid({"file": _("een %(kind)s-backup kan niet in een %(backend)s-database "
+                                 "worden teruggezet (gebruik een instantie van dezelfde soort)",
+                                 kind=kind, backend=backend)})
     _require_empty()
     db.session.remove()
     db.engine.dispose()
@@ -166,8 +170,8 @@ def _restore_sqlite(path: str, database: str) -> None:
             if "alembic_version" in tables else None
     source.close()
     if verdict != "ok" or version is None:
-        raise Invalid({"file": f"{path} is beschadigd of geen Praktijkbank-database "
-                               f"({verdict})"})
+        raise Invalid({"file": _("%(path)s is beschadigd of geen Praktijkbank-database "
+                                 "(%(verdict)s)", path=path, verdict=verdict)})
     _check_version(version[0])
     partial = database + ".restoring"
     _sqlite_copy(path, partial)
@@ -208,8 +212,9 @@ def _check_version(version: str | None) -> None:
     scripts = ScriptDirectory(str(MIGRATIONS))
     known = {revision.revision for revision in scripts.walk_revisions()}
     if version not in known:
-        raise Invalid({"file": f"de backup heeft databaseversie {version}, die deze versie van "
-                               "Praktijkbank niet kent: werk Praktijkbank eerst bij"})
+        raise Invalid({"file": _("de backup heeft databaseversie %(version)s, die deze versie "
+                                 "van Praktijkbank niet kent: werk Praktijkbank eerst bij",
+                                 version=version)})
 
 
 def _initialise_again() -> None:

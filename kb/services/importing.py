@@ -6,6 +6,7 @@ import os
 import socket
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import Integer, and_, cast, delete, func, insert, literal, select, update
 
 from kb import taxonomy
@@ -50,15 +51,15 @@ def parse_records(text: str) -> list:
     """Read a JSON array or JSON Lines text into raw records; Invalid names the bad line."""
     stripped = text.lstrip("\ufeff").strip()
     if not stripped:
-        raise Invalid("het bestand bevat geen records")
+        raise Invalid(_("het bestand bevat geen records"))
     if stripped.startswith("["):
         try:
             records = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise Invalid(f"geen geldige JSON: regel {exc.lineno}, kolom {exc.colno}: "
-                          f"{exc.msg}") from None
+            raise Invalid(_("geen geldige JSON: regel %(line)d, kolom %(column)d: %(reason)s",
+                            line=exc.lineno, column=exc.colno, reason=exc.msg)) from None
         if not isinstance(records, list):
-            raise Invalid("verwacht een JSON-array van records")
+            raise Invalid(_("verwacht een JSON-array van records"))
         return records
     records = []
     for number, line in enumerate(stripped.splitlines(), start=1):
@@ -67,8 +68,9 @@ def parse_records(text: str) -> list:
         try:
             records.append(json.loads(line))
         except json.JSONDecodeError as exc:
-            raise Invalid(f"geen geldige JSON Lines: regel {number}, kolom {exc.colno}: "
-                          f"{exc.msg}") from None
+            reason = _("geen geldige JSON Lines: regel %(line)d, kolom %(column)d: %(reason)s",
+                       line=number, column=exc.colno, reason=exc.msg)
+            raise Invalid(reason) from None
     return records
 
 
@@ -120,7 +122,8 @@ def import_records(actor, raws: list, status: str = "published") -> ImportResult
     """
     perm.require(perm.can_import_records(actor))
     if status not in IMPORT_STATUSES:
-        raise Invalid({"status": f"kies uit {', '.join(IMPORT_STATUSES)}"})
+        choices = ", ".join(IMPORT_STATUSES)
+        raise Invalid({"status": _("kies uit: %(choices)s", choices=choices)})
     cleaned = validate_records(raws)
     nested = write_intent.get()  # inside another unit of work: one transaction for all
     if not nested:

@@ -88,6 +88,15 @@ def test_import_refuses_unreadable_files(runner, tmp_path, content, fragment):
     assert result.exit_code == 1 and fragment in result.output
 
 
+def test_the_commands_speak_the_configured_language(app, runner, tmp_path):
+    app.config["CLI_LANGUAGE"] = "en"
+    result = runner.invoke(args=["import", write(tmp_path, "f.json", "[{")])
+    assert result.exit_code == 1 and "not valid JSON: line 1" in result.output
+    latin = tmp_path / "latin1.json"
+    latin.write_bytes('[{"title": "caf\xe9"}]'.encode("latin-1"))
+    assert "not UTF-8" in runner.invoke(args=["import", str(latin)]).output
+
+
 def test_import_refuses_missing_and_non_utf8_files(runner, tmp_path):
     result = runner.invoke(args=["import", str(tmp_path / "nergens.json")])
     assert result.exit_code == 1 and "No such file" in result.output

@@ -43,5 +43,10 @@ KINDS_TABLE = (
          _l("Doelgroepen"), "indeling", "target group"),
 )
 KINDS = tuple(kind.name for kind in KINDS_TABLE)
+
+
+def kind_titles() -> dict[str, str]:
+    """Each kind's name to its title in the visitor's language (facets, curation)."""
+    return {kind.name: str(kind.label) for kind in KINDS_TABLE}
 SINGLE = tuple(kind for kind in KINDS_TABLE if not kind.many)
 MULTI = tuple(kind for kind in KINDS_TABLE if kind.many)

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from kb.services import search as search_service
 from kb.services.errors import Invalid
-from kb.taxonomy import KINDS_TABLE
+from kb.taxonomy import kind_titles
 from kb.web.freshness import own_examples
 from kb.web.helpers import search_limit
 
@@ -15,8 +15,8 @@ FACET_ORDER = search_service.FACETS
 
 def facet_titles() -> dict[str, str]:
     """Each facet's title in the visitor's language."""
-    return {**{kind.name: str(kind.label) for kind in KINDS_TABLE},
-            "organisation": _("Organisatie"), "municipality": _("Gemeente"), "year": _("Jaar")}
+    return {**kind_titles(), "organisation": _("Organisatie"), "municipality": _("Gemeente"),
+            "year": _("Jaar")}
 
 
 @bp.get("/zoeken")

@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from kb.services import permissions as perm
-from kb.taxonomy import KINDS_TABLE
 
 bp = Blueprint("curation", __name__, url_prefix="/beheer")
 
@@ -18,11 +17,6 @@ bp = Blueprint("curation", __name__, url_prefix="/beheer")
 def _guard():
     """Every page here is for moderators."""
     perm.require(perm.can_curate_taxonomy(current_user))
-
-
-def kind_titles() -> dict[str, str]:
-    """The taxonomy kinds in the visitor's language (the search page's words)."""
-    return {kind.name: str(kind.label) for kind in KINDS_TABLE}
 
 
 class MergeForm(FlaskForm):

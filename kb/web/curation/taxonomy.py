@@ -8,8 +8,8 @@ from wtforms import SelectField, StringField
 
 from kb.services import curation
 from kb.services.taxonomy import terms_of_kind
-from kb.taxonomy import KINDS
-from kb.web.curation import MergeForm, bp, kind_titles, term_choices
+from kb.taxonomy import KINDS, kind_titles
+from kb.web.curation import MergeForm, bp, term_choices
 from kb.web.forms import button, done, submitted
 
 

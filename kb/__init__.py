@@ -156,6 +156,7 @@ def register_blueprints(app: Flask) -> None:
         feeds,
         freshness,
         guard,
+        insight,
         moderation,
         public,
         search,
@@ -171,6 +172,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(users.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(insight.bp)
     app.register_blueprint(api.bp)
     errors.register(app)
     from kb.web.templating import register_template_helpers

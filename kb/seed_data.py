@@ -71,6 +71,14 @@ TAXONOMY = {
         ("professionals", "Professionals", "Professionals"),
         ("studenten", "Studenten", "Students"),
     ],
+    "evidence_type": [
+        ("spinnenweb", "Gesprek met het spinnenweb", "Positive Health dialogue tool"),
+        ("vragenlijst", "Vragenlijst", "Questionnaire"),
+        ("verhalen", "Verhalen en citaten", "Stories and quotes"),
+        ("cijfers", "Cijfers en registratie", "Figures and records"),
+        ("interviews", "Interviews of focusgroep", "Interviews or focus group"),
+        ("nog-niet", "Nog niet zichtbaar gemaakt", "Not yet made visible"),
+    ],
 }
 
 # (name, organisation_type slug): the partners of the alliance.

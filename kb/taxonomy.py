@@ -19,7 +19,7 @@ class Kind:
     label: object  # one value's kind, as a facet or curation title: "Dimensie"
     plural: object  # the values of an example, as a page lists them: "Dimensies"
     question: object  # the form's label: "Dimensies van Positieve Gezondheid"
-    group: str  # the form's fieldset: "indeling" or "organisatie"
+    group: str  # the form's fieldset: "indeling", "organisatie" or "impact"
     english: str  # in the API's description: "Positive Health dimension"
 
     @property
@@ -41,8 +41,17 @@ KINDS_TABLE = (
          "indeling", "setting"),
     Kind("target_group", "target_groups", True, False, _l("Doelgroep"), _l("Doelgroep"),
          _l("Doelgroepen"), "indeling", "target group"),
+    Kind("evidence_type", "evidence_types", True, False, _l("Zo zichtbaar gemaakt"),
+         _l("Zo zichtbaar gemaakt"), _l("Hoe maakten jullie het zichtbaar?"), "impact",
+         "how the impact was made visible (evidence type)"),
 )
+NOT_YET_VISIBLE = "nog-niet"  # the evidence type saying the impact is not visible yet
 KINDS = tuple(kind.name for kind in KINDS_TABLE)
+BY_NAME = {kind.name: kind for kind in KINDS_TABLE}
+EVIDENCE = BY_NAME["evidence_type"]  # the impact card and the dashboard read this kind
+DIMENSION = BY_NAME["dimension"]  # the Positive Health profile draws this kind
+# An example page's list of facts: the kinds that neither the profile nor the card show.
+FACT_KINDS = tuple(kind for kind in KINDS_TABLE if kind not in (DIMENSION, EVIDENCE))
 
 
 def kind_titles() -> dict[str, str]:

@@ -28,6 +28,7 @@ def record(**overrides) -> dict:
         "level": "micro",
         "setting": "wijk",
         "target_groups": ["ouderen"],
+        "evidence_types": ["vragenlijst", "verhalen"],
         "municipality": "Leiden",
         "year": 2023,
         "leeratelier": None,

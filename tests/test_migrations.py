@@ -5,7 +5,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from kb.database import db
-from kb.models import Decision
+from kb.models import Decision, Term
 from tests import factories
 
 
@@ -42,3 +42,16 @@ def test_0004_turns_marked_reasons_into_decisions_on_edits(app):
     rows = db.session.query(Decision.reason, Decision.on_edit).filter(
         Decision.action == "reject").order_by(Decision.id).all()
     assert rows == [("Graag de bron noemen.", True), ("", True), ("Gewoon een reden", False)]
+
+
+def test_0007_adds_the_evidence_types_to_an_existing_installation(app):
+    factories.example("published", evidence_types=["cijfers"])
+    db.session.remove()
+    downgrade(revision="0006")
+    assert db.session.query(Term).filter(Term.kind == "evidence_type").count() == 0
+    db.session.remove()
+    upgrade()
+    slugs = [term.slug for term in db.session.query(Term).filter(
+        Term.kind == "evidence_type").order_by(Term.position)]
+    assert slugs == ["spinnenweb", "vragenlijst", "verhalen", "cijfers", "interviews",
+                     "nog-niet"]

@@ -10,7 +10,7 @@ from kb.models.organisation import Organisation
 from kb.models.taxonomy import Term
 from kb.models.types import UTCDateTime
 from kb.models.user import User
-from kb.taxonomy import MULTI, SINGLE, Kind
+from kb.taxonomy import MULTI, NOT_YET_VISIBLE, SINGLE, Kind
 from kb.util import slugify, utcnow
 
 STATUSES = ("draft", "submitted", "published", "changes_requested", "rejected", "archived")
@@ -76,6 +76,16 @@ class Example(db.Model):
             return self.terms_of(kind.name)
         term = getattr(self, kind.name)
         return [term] if term is not None else []
+
+    @property
+    def impact_made_visible(self) -> bool:
+        """Its impact was made visible: a way of showing it was chosen (other than "not
+        yet"), or, for an example from before the evidence types, it says how in words.
+        kb.services.insight.made_visible() is the same rule in SQL."""
+        ways = [term.slug for term in self.terms_of("evidence_type")]
+        if ways:
+            return any(slug != NOT_YET_VISIBLE for slug in ways)
+        return bool((self.evidence or "").strip())
 
     @property
     def slug(self) -> str:

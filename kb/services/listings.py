@@ -22,7 +22,7 @@ def _like(word: str):
     return func.lower(Example.title + " " + Example.summary + " " + Example.body).like(pattern)
 
 
-def _facet_condition(name: str, values: list[str]):
+def facet_condition(name: str, values: list[str]):
     """Published examples having any of these values of a search facet."""
     if name in SINGLE:
         return SINGLE[name].in_(select(Term.id).where(Term.kind == name, Term.slug.in_(values)))
@@ -47,7 +47,7 @@ def search_in_database(words: list[str], filters: dict[str, list[str]], sort: st
     for word in words[:10]:
         query = query.where(_like(word))
     for name, values in filters.items():
-        query = query.where(_facet_condition(name, values))
+        query = query.where(facet_condition(name, values))
     order = (func.lower(Example.title),) if sort == "title" else ()
     query = query.order_by(*order, Example.published_at.desc(), Example.id.desc())
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
@@ -154,6 +154,13 @@ def published_municipalities() -> list[str]:
     return list(db.session.scalars(select(Example.municipality).distinct()
                                    .where(Example.status == "published")
                                    .order_by(Example.municipality)))
+
+
+def published_years() -> list[int]:
+    """The years of published examples, newest first."""
+    return list(db.session.scalars(select(Example.year).distinct()
+                                   .where(Example.status == "published")
+                                   .order_by(Example.year.desc())))
 
 
 def get_public(model, slug: str):

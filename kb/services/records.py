@@ -157,6 +157,17 @@ def _clean_links(value, errors: dict) -> list[str]:
     return links
 
 
+def _check_not_yet(clean: CleanRecord, errors: dict) -> None:
+    """"Not yet made visible" cannot stand beside a way in which it was made visible."""
+    field_name = taxonomy.EVIDENCE.field
+    slugs = [term.slug for term in clean.multi.get(field_name, [])]
+    if taxonomy.NOT_YET_VISIBLE in slugs and len(slugs) > 1:
+        label = next(t.label for t in clean.multi[field_name]
+                     if t.slug == taxonomy.NOT_YET_VISIBLE)
+        errors[field_name] = _("'%(value)s' gaat niet samen met een manier waarop het wel "
+                               "zichtbaar is gemaakt", value=label)
+
+
 def validate_record(raw, taxonomy: dict[str, dict[str, Term]]) -> CleanRecord:
     """Check a raw record; return it cleaned or raise Invalid naming every bad field."""
     if not isinstance(raw, dict):
@@ -173,6 +184,7 @@ def validate_record(raw, taxonomy: dict[str, dict[str, Term]]) -> CleanRecord:
         clean.terms[name] = _clean_term(name, raw.get(name), taxonomy.get(kind, {}), errors)
     for name, kind in MULTI_TERMS.items():
         clean.multi[name] = _clean_terms(name, raw.get(name), taxonomy.get(kind, {}), errors)
+    _check_not_yet(clean, errors)
     clean.values["year"] = _clean_year(raw.get("year"), errors)
     clean.values["links"] = _clean_links(raw.get("links"), errors)
     if errors:

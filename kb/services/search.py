@@ -64,6 +64,16 @@ def _filter_values(args, name: str, errors: dict) -> list[str]:
     return values
 
 
+def parse_filters(args) -> dict[str, list[str]]:
+    """The validated filter parameters alone (as the search takes them); Invalid names each
+    bad one. The level map takes these."""
+    errors: dict[str, str] = {}
+    filters = {name: _filter_values(args, name, errors) for name in FACETS}
+    if errors:
+        raise Invalid(errors)
+    return {name: values for name, values in filters.items() if values}
+
+
 def parse_request(args) -> index_query.SearchRequest:
     """Validate search parameters (as in the API contract); Invalid names each bad one."""
     errors: dict[str, str] = {}

@@ -6,7 +6,8 @@ from werkzeug.datastructures import MultiDict
 
 from kb.markdown import render_markdown
 from kb.services import permissions
-from kb.taxonomy import KINDS_TABLE
+from kb.taxonomy import EVIDENCE, FACT_KINDS, KINDS_TABLE
+from kb.web.charts import profile_of
 
 STATUS_LABELS = {  # translated when shown
     "draft": _l("concept"),
@@ -44,7 +45,9 @@ def register_template_helpers(app) -> None:
         if value else ""
     app.jinja_env.globals.update(url_with=url_with, url_without=url_without,
                                  status_labels=STATUS_LABELS, perm=permissions,
-                                 taxonomy_kinds=KINDS_TABLE)
+                                 taxonomy_kinds=KINDS_TABLE, evidence_kind=EVIDENCE,
+                                 fact_kinds=FACT_KINDS,
+                                 profile_of=profile_of)
 
     @app.context_processor
     def _language():

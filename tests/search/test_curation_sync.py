@@ -74,6 +74,22 @@ def test_merged_term_moves_its_examples_in_the_facets(client, moderator):
     assert ids(api(client, "theme=mantelzorg")) >= {moved.id, both.id}
 
 
+def test_evidence_types_renamed_and_merged_reach_search(client, moderator):
+    told = example("Verhalen uit de buurtkamer", evidence_types=["verhalen"])
+    asked = example("Gesprekken met mantelzorgers", evidence_types=["interviews"])
+    example("Zonder meting", evidence_types=["nog-niet"])
+    assert facet(api(client, ""), "evidence_type")["verhalen"] == ("Verhalen en citaten", 1)
+    curation.rename_term(moderator, term_by_slug("evidence_type", "verhalen").id,
+                         "Ervaringsverhalen", "Lived experience stories")
+    assert ids(api(client, "q=ervaringsverhalen")) == {told.id}
+    curation.merge_term(moderator, term_by_slug("evidence_type", "interviews").id,
+                        term_by_slug("evidence_type", "verhalen").id)
+    answer = api(client, "evidence_type=verhalen")
+    assert ids(answer) == {told.id, asked.id}
+    assert facet(answer, "evidence_type")["verhalen"] == ("Ervaringsverhalen", 2)
+    assert "interviews" not in facet(api(client, ""), "evidence_type")
+
+
 def test_deactivated_term_keeps_its_examples_findable(client, moderator):
     kept = example("Buurtkamer open", themes=["dementie"])
     curation.deactivate_term(moderator, term_by_slug("theme", "dementie").id)

@@ -43,6 +43,9 @@ def refused(raws, **kwargs) -> ImportInvalid:
     ("municipality", 12, "tekst"),
     ("ref", "met spatie", "ref"),
     ("links", ["javascript:alert(1)"], "geen geldig webadres"),
+    ("evidence_types", ["meetlat"], "onbekende waarde 'meetlat'"),
+    ("evidence_types", "cijfers", "lijst"),
+    ("evidence_types", ["nog-niet", "cijfers"], "gaat niet samen"),
 ])
 def test_each_bad_field_is_refused_with_its_name_and_nothing_is_imported(
         app, field, value, fragment):
@@ -81,12 +84,14 @@ def test_error_message_names_position_and_ref(app):
 
 def test_optional_fields_may_be_absent(app):
     raw = record()
-    for name in ("ref", "impact", "evidence", "leeratelier", "target_groups", "links"):
+    for name in ("ref", "impact", "evidence", "leeratelier", "target_groups", "links",
+                 "evidence_types"):
         del raw[name]
     result = import_records(SYSTEM, [raw])
     assert result.created == 1
     example = db.session.scalar(select(Example))
     assert example.ref.startswith("pb-") and example.target_groups == []
+    assert example.evidence_types == []
 
 
 def test_import_publishes_and_writes_history_and_index_events(app):
@@ -127,7 +132,7 @@ def test_unknown_organisation_is_created_once_and_not_as_partner(app):
 
 def test_export_gives_back_what_was_imported(app):
     raws = [record(leeratelier="Vijfde leeratelier", links=["https://voorbeeld.example/a"]),
-            record(target_groups=[])]
+            record(target_groups=[], evidence_types=["nog-niet"]), record(evidence_types=[])]
     import_records(SYSTEM, raws)
     assert list(export_records(SYSTEM)) == raws
 

@@ -99,6 +99,21 @@ def test_unknown_taxonomy_value_is_named(client):
     assert example_count() == 0
 
 
+def test_evidence_types_are_chosen_in_the_form_and_not_yet_stands_alone(client):
+    logged_in(client)
+    refused = post_form(client, "/voorbeelden/nieuw",
+                        form_data(evidence_types=["nog-niet", "cijfers"]),
+                        page="/voorbeelden/nieuw")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and example_count() == 0
+    assert "Nog niet zichtbaar gemaakt&#39; gaat niet samen" in html
+    assert re.search(r'<input checked[^>]*value="cijfers"', html)
+    post_form(client, "/voorbeelden/nieuw", form_data(evidence_types=["spinnenweb", "cijfers"]),
+              page="/voorbeelden/nieuw")
+    example = db.session.scalar(select(Example))
+    assert [term.slug for term in example.evidence_types] == ["spinnenweb", "cijfers"]
+
+
 def test_post_without_csrf_is_refused(client):
     logged_in(client)
     response = client.post("/voorbeelden/nieuw", data=form_data())

@@ -1,0 +1,43 @@
+"""Impact made visible in a real browser: the example's impact card and Positive Health
+profile, the result markers and the level map, checked by axe at phone and desk width."""
+import pytest
+
+from tests.browser.tools import serious_violations, snapshot
+
+pytestmark = pytest.mark.browser
+WIDTHS = [390, 1280]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_example_page_profile_and_card_are_accessible(live_server, page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server + "/zoeken?q=spinnenweb")
+    mini = page.locator(".results svg.spider-web-mini").first
+    assert mini.get_attribute("aria-label").startswith("Positieve Gezondheid: raakt")
+    assert page.locator(".results .impact-marker").count() > 0
+    assert serious_violations(page) == []
+    page.locator(".card-title a").first.click()
+    profile = page.locator(".example-facts").get_by_role("img", name="Positieve Gezondheid: raakt",
+                                                        exact=False)
+    assert profile.is_visible()
+    assert page.locator(".profile-legend a").count() == 6
+    assert page.get_by_role("heading", name="Impact", exact=True).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert serious_violations(page) == []
+    snapshot(page, f"example-impact-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_level_map_is_an_accessible_table_on_a_phone_and_a_desk(live_server, page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server + "/kaart")
+    assert page.locator("table.map-table").count() == 2
+    assert page.locator("td.gap").count() > 0, "the demo data leaves gaps to show"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert serious_violations(page) == []
+    snapshot(page, f"map-{width}")
+    page.locator("td:not(.gap):not(.total) a").first.click()
+    assert "/zoeken?" in page.url and "theme=" in page.url and "level=" in page.url
+    page.goto(live_server + "/kaart?year=1999")
+    assert page.get_by_text("Geen gepubliceerde voorbeelden met deze filters").is_visible()
+    assert serious_violations(page) == []

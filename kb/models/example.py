@@ -80,8 +80,7 @@ class Example(db.Model):
     @property
     def impact_made_visible(self) -> bool:
         """Its impact was made visible: a way of showing it was chosen (other than "not
-        yet"), or, for an example from before the evidence types, it says how in words.
-        kb.services.insight.made_visible() is the same rule in SQL."""
+        yet"), or, for an example from before the evidence types, it says how in words."""
         ways = [term.slug for term in self.terms_of("evidence_type")]
         if ways:
             return any(slug != NOT_YET_VISIBLE for slug in ways)

@@ -4,8 +4,9 @@
     .venv/bin/python bench/search.py --n 100000
 
 Prints: load and full-reindex time (examples/s); API latency p50/p95/p99 over mixed
-queries (warm, filters, facets and snippets included) through gunicorn; peak memory
-of the serving process; the catch-up cost of a change on the next request; and the
+queries (warm, filters, facets and snippets included) through gunicorn; the level map
+and the dashboard (p95 per page) and the export of everything; peak memory of the
+serving process; the catch-up cost of a change on the next request; and the
 same queries answered by SQLite FTS5 on the same corpus, as a ratio.
 """
 import argparse
@@ -243,6 +244,49 @@ def time_fts(conn, mixed: list[dict], relaxed: list[bool]) -> list[float]:
     return timings
 
 
+INSIGHT_PATHS = ["/kaart", "/inzicht", "/kaart?organisation_type=welzijn",
+                 "/inzicht?organisation_type=welzijn", "/kaart?year=2022", "/inzicht?year=2022",
+                 "/inzicht.csv", "/inzicht.csv?figure=theme"]
+
+
+def time_insight(port: int, rounds: int = 5) -> dict[str, list[float]]:
+    """Milliseconds per request of the map and the dashboard (warm), by page."""
+    time_requests(port, INSIGHT_PATHS)  # warm
+    by_page: dict[str, list[float]] = {}
+    for _round in range(rounds):
+        for path, ms in zip(INSIGHT_PATHS, time_requests(port, INSIGHT_PATHS), strict=True):
+            by_page.setdefault(path.split("?")[0], []).append(ms)
+    return by_page
+
+
+def moderator_dashboard_ms(app, rounds: int = 5) -> list[float]:
+    """Milliseconds of the dashboard with the moderation figures, in process (the HTTP
+    pages above are anonymous)."""
+    from kb.services.dashboard import dashboard
+    from kb.services.permissions import SYSTEM
+    timings = []
+    with app.test_request_context("/inzicht"):
+        for _round in range(rounds + 1):
+            started = time.perf_counter()
+            dashboard(SYSTEM, {})
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings[1:]
+
+
+def time_export(port: int) -> str:
+    """The CSV and JSON export of everything: seconds and megabytes."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    parts = []
+    for fmt in ("csv", "json"):
+        started = time.perf_counter()
+        connection.request("GET", f"/api/v1/search?q=&format={fmt}")
+        response = connection.getresponse()
+        size = len(response.read())
+        parts.append(f"{fmt} {time.perf_counter() - started:.1f} s, {size / 1e6:.1f} MB")
+    connection.close()
+    return "; ".join(parts)
+
+
 def summary(timings: list[float]) -> str:
     """p50/p95/p99 in ms."""
     return (f"p50 {percentile(timings, .5):7.1f} ms   p95 {percentile(timings, .95):7.1f} ms   "
@@ -292,6 +336,13 @@ def main() -> None:
         extra = catch_up_cost(app, port)
         print(f"catch-up after a change, extra on the next request: median "
               f"{statistics.median(extra):.1f} ms, max {max(extra):.1f} ms")
+        insight = time_insight(port)
+        print("map and dashboard (HTTP, warm, anonymous, with and without filters):")
+        for path, page_timings in insight.items():
+            print(f"  {path:14s} {summary(page_timings)}")
+        print(f"  dashboard with moderation figures (in process): "
+              f"{summary(moderator_dashboard_ms(app))}")
+        print(f"export of every example: {time_export(port)}")
         print(f"peak memory of the serving worker: "
               f"{peak_memory_mb(worker_pid(server.pid)):.0f} MiB")
     finally:
@@ -299,6 +350,9 @@ def main() -> None:
         server.wait()
     figures = {"n": options.n, "reindex_s": round(rebuilt, 1),
                "api_p95_ms": round(percentile(timings, .95), 1),
+               **{f"{path.strip('/').replace('.', '_')}_p95_ms":
+                  round(percentile(page_timings, .95), 1)
+                  for path, page_timings in insight.items()},
                "floor_p95_ms": round(percentile(floor, .95), 1)}
     if not options.no_fts:
         figures["fts_p95_ms"] = round(compare_fts(records, mixed, relaxed, timings, floor), 1)

@@ -33,6 +33,8 @@ class FreshClient(FlaskClient):
         """Make the request in a context of its own."""
         if has_app_context():
             db.session.commit()
+        # Buffered: a streamed answer is produced inside the request's context too.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

@@ -3,6 +3,7 @@ from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 
 from kb.api import shapes
+from kb.api.export import csv_export, json_export
 from kb.extensions import csrf
 from kb.services import search as search_service
 from kb.services.errors import Invalid, NotFound
@@ -32,14 +33,30 @@ def _error(status: int, message: str, fields: dict | None = None):
     return jsonify(body), status
 
 
+EXPORTS = {"json": json_export, "csv": csv_export}
+
+
+def _export_format(args) -> str:
+    """The export asked for ("json", "csv"), or "" for the usual answer; Invalid else."""
+    chosen = args.get("format", "")
+    if chosen and chosen not in EXPORTS:
+        raise Invalid({"format": _("kies uit: %(choices)s", choices=", ".join(EXPORTS))})
+    return chosen
+
+
 @bp.get("/search")
 @search_limit()
 def search():
-    """Search published examples (parameters and answer as in DESIGN.md)."""
+    """Search published examples (parameters and answer as in DESIGN.md); format=json or
+    csv exports every match instead, in the search's order."""
     try:
         search_request = search_service.parse_request(request.args)
+        export = _export_format(request.args)
     except Invalid as exc:
         return _error(400, _("Ongeldige parameters"), exc.errors)
+    if export:
+        examples = search_service.exported(search_request)
+        return EXPORTS[export](examples, f"praktijkbank-zoeken.{export}")
     # As the search page: a query that finds nothing is answered by its correction
     # (corrected_from says so), unless exact=1 asks for the words as typed.
     page = search_service.search(search_request, own_examples=own_examples())

@@ -14,6 +14,7 @@ FILTER_HELP = {
 }
 
 STRING_LIST = {"type": "array", "items": {"type": "string"}}
+TEXT_FIELDS = ("title", "summary", "body", "impact", "evidence", "organisation", "municipality")
 # Text without control characters (tab, line feed and carriage return are allowed).
 PLAIN_TEXT = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
 JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
@@ -87,6 +88,15 @@ def _schemas() -> dict:
             "leeratelier": {"type": "string", "nullable": True}, "links": STRING_LIST,
             "status": {"type": "string"},
             "published_at": {"type": "string", "format": "date-time", "nullable": True}}},
+        "Record": {"type": "object", "description": "An example in the import format "
+                   "(DESIGN.md): `kb import` takes an array of these back", "properties": {
+                       "ref": {"type": "string", "nullable": True},
+                       **{name: {"type": "string"} for name in TEXT_FIELDS},
+                       **{kind.field: STRING_LIST if kind.many else
+                          {"type": "string", "nullable": True} for kind in KINDS_TABLE},
+                       "year": {"type": "integer"},
+                       "leeratelier": {"type": "string", "nullable": True},
+                       "links": STRING_LIST}},
         "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
             "status": {"type": "integer"}, "message": {"type": "string"},
             "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
@@ -108,12 +118,21 @@ def _search_operation() -> dict:
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
         {"name": "per_page", "in": "query",
          "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}},
+        {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"]},
+         "description": "export every match (page and per_page do not apply), in the "
+                        "search's order, streamed: json = an array of import records, csv = "
+                        "one row per example (UTF-8 with a byte-order mark; cells a "
+                        "spreadsheet would run as a formula start with a quote)"},
     ]
     return {"get": {"summary": "Search published practice examples", "operationId": "search",
                     "parameters": parameters, "responses": {
-                        "200": {"description": "Results, facets and a spelling suggestion",
-                                "content": {"application/json": {"schema": {
-                                    "$ref": "#/components/schemas/SearchAnswer"}}}},
+                        "200": {"description": "Results, facets and a spelling suggestion; "
+                                               "with format, the export",
+                                "content": {"application/json": {"schema": {"oneOf": [
+                                    {"$ref": "#/components/schemas/SearchAnswer"},
+                                    {"type": "array",
+                                     "items": {"$ref": "#/components/schemas/Record"}}]}},
+                                    "text/csv": {"schema": {"type": "string"}}}},
                         "400": ERROR, "429": TOO_MANY, "503": BUSY}}}
 
 

@@ -2,6 +2,7 @@
 filters, disjunctive facet counts, pages, snippets, corrections."""
 import logging
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +19,8 @@ from kb.search.store import CURRENT, IndexUnavailable, get_store
 from kb.search.synonyms import current_synonyms
 
 log = logging.getLogger(__name__)
-__all__ = ["IndexUnavailable", "SearchRequest", "run", "related", "warm_up_in_background"]
+__all__ = ["IndexUnavailable", "SearchRequest", "all_ids", "run", "related",
+           "warm_up_in_background"]
 ALL, MOST, NONE = "all", "most", "none"
 PART_WEIGHT = 0.7  # a typed compound found by its parts ranks below the compound itself
 
@@ -141,14 +143,14 @@ def _order(cache: SearcherCache, candidates: np.ndarray, found: Evaluation,
                                   -found.matched[candidates]))]
 
 
-def run(request: SearchRequest, own_examples=()) -> SearchOutcome:
-    """Answer a search from the index, caught up as far as a request may; IndexUnavailable
-    while there is no usable index (the caller answers from the database)."""
+@contextmanager
+def _reading(own_examples=()):
+    """The index's searcher, cache and status, read under the store's lock; a failing
+    index is marked failed and raises IndexUnavailable (as does a missing one)."""
     store = get_store()
     try:
         with store.lock:  # one reader of the index's open files at a time (see IndexStore)
-            searcher, cache, status = store.current(own_examples)
-            outcome = _answer(searcher, cache, request)
+            yield store.current(own_examples)
     except IndexUnavailable:
         raise
     except Exception as exc:
@@ -156,6 +158,13 @@ def run(request: SearchRequest, own_examples=()) -> SearchOutcome:
             raise
         store.failed(exc)
         raise IndexUnavailable() from exc
+
+
+def run(request: SearchRequest, own_examples=()) -> SearchOutcome:
+    """Answer a search from the index, caught up as far as a request may; IndexUnavailable
+    while there is no usable index (the caller answers from the database)."""
+    with _reading(own_examples) as (searcher, cache, status):
+        outcome = _answer(searcher, cache, request)
     outcome.index = status
     return outcome
 
@@ -172,18 +181,35 @@ def _evaluate(parsed: ParsedQuery | None, request: SearchRequest, cache: Searche
         cache.examples & allowed)))
 
 
-def _answer(searcher, cache: SearcherCache, request: SearchRequest) -> SearchOutcome:
-    """The page of results, facet counts and suggestion for a request; the total, the
-    pages and the facet counts all describe exactly the list shown."""
+@dataclass
+class Ranking:
+    """Every document a request lists, in its order, and how it was found."""
+
+    ordered: np.ndarray  # document numbers
+    found: Evaluation
+    parsed: ParsedQuery | None
+    speller: Speller
+
+
+def _rank(searcher, cache: SearcherCache, request: SearchRequest) -> Ranking:
+    """The whole ordered list of a request, before it is cut into pages."""
     synonyms = current_synonyms()
     speller = Speller(searcher, synonyms)
     parsed = build_query(request.q, synonyms, None if request.exact else speller)
     allowed = _filter_mask(cache, request.filters)
     found = _evaluate(parsed, request, cache, allowed)
-    shown_set = found.matching & allowed
-    ordered = _order(cache, np.flatnonzero(shown_set), found,
+    ordered = _order(cache, np.flatnonzero(found.matching & allowed), found,
                      "newest" if parsed is None and request.sort == "relevance"
                      else request.sort)
+    return Ranking(ordered, found, parsed, speller)
+
+
+def _answer(searcher, cache: SearcherCache, request: SearchRequest) -> SearchOutcome:
+    """The page of results, facet counts and suggestion for a request; the total, the
+    pages and the facet counts all describe exactly the list shown."""
+    ranking = _rank(searcher, cache, request)
+    ordered, found, parsed, speller = (ranking.ordered, ranking.found, ranking.parsed,
+                                       ranking.speller)
     start = (request.page - 1) * request.per_page
     shown = [int(docnum) for docnum in ordered[start:start + request.per_page]]
     single, sequences = parsed.highlights() if parsed else (set(), set())
@@ -193,25 +219,26 @@ def _answer(searcher, cache: SearcherCache, request: SearchRequest) -> SearchOut
                 score=round(float(found.scores[docnum]), 4) if relevance else None,
                 snippet=snippets[docnum]) for docnum in shown]
     suggestion = speller.suggestion(request.q, typed_words(request.q)) if request.q else None
-    return SearchOutcome(total=int(np.count_nonzero(shown_set)), hits=hits,
+    return SearchOutcome(total=len(ordered), hits=hits,
                          facets=facet_counts(cache, found.matching, request.filters),
                          suggestion=suggestion, match=found.match, complete=found.complete)
+
+
+def all_ids(request: SearchRequest) -> list[int]:
+    """The ids of every example a request lists, in its order (for an export); raises
+    IndexUnavailable while there is no usable index."""
+    with _reading() as (searcher, cache, _status):
+        ordered = _rank(searcher, cache, request).ordered
+        return [int(searcher.stored_fields(int(docnum))["id"]) for docnum in ordered]
 
 
 def related(example_id: int, limit: int = 4) -> list[int]:
     """Ids of the published examples most like this one (its own document excluded);
     none while the index is unavailable."""
-    store = get_store()
     try:
-        with store.lock:
-            searcher, cache, _status = store.current()
+        with _reading() as (searcher, cache, _status):
             return _related(searcher, cache, example_id, limit)
     except IndexUnavailable:
-        return []
-    except Exception as exc:
-        if not indexer.is_index_failure(exc):
-            raise
-        store.failed(exc)
         return []
 
 

@@ -79,12 +79,21 @@ def _demo_accounts() -> list[tuple[User, str]]:
     return accounts
 
 
-def _spread_dates(examples: list[Example]) -> None:
-    """Give imported examples believable publication dates within their year."""
+def _spread_dates(examples: list[Example], moderator: User) -> None:
+    """Give imported examples believable publication dates within their year, and a
+    moderation history before it: submitted some days earlier, published by the demo
+    moderator (so that the dashboard's moderation figures have something to show)."""
     for number, example in enumerate(examples):
         day = dt.datetime(min(example.year, dt.date.today().year), 1 + (number * 5) % 12,
                           1 + (number * 7) % 28, 10, tzinfo=dt.timezone.utc)
-        example.published_at = example.created_at = example.submitted_at = day
+        submitted = day - dt.timedelta(days=1 + (number * 11) % 23, hours=number % 7)
+        example.created_at = example.submitted_at = submitted
+        example.published_at = day
+        for decision in example.decisions:
+            decision.reason = ""
+            decision.created_at = submitted if decision.action == "submit" else day
+            if decision.action == "publish":
+                decision.actor = moderator
 
 
 def _in_progress(participant: User, records: dict[str, dict]) -> None:
@@ -122,7 +131,8 @@ def load_demo() -> DemoReport:
     if result.created:
         imported = db.session.scalars(select(Example).where(
             Example.ref.in_([r["ref"] for r in published])).order_by(Example.id))
-        _spread_dates(list(imported))
+        moderator = next(user for user, _password in accounts if user.role == "moderator")
+        _spread_dates(list(imported), moderator)
     participant = accounts[0][0]
     _mark_demo_examples(participant)
     _in_progress(participant, records)

@@ -37,7 +37,7 @@ class Grid:
                    if not self.count(row, column))
 
 
-def _axis(kind: taxonomy.Kind, query):
+def axis(kind: taxonomy.Kind, query):
     """The query joined to the kind's values, and the column holding a value's term id."""
     if not kind.many:
         return query, getattr(Example, kind.column)
@@ -47,23 +47,30 @@ def _axis(kind: taxonomy.Kind, query):
     return query, link.c.term_id
 
 
-def _published(filters: dict[str, list[str]], *axes: taxonomy.Kind):
-    """A count of distinct published examples passing the filters of all but the axes."""
-    query = select(func.count(Example.id.distinct())).where(Example.status == "published")
+def filtered(query, filters: dict[str, list[str]], skip=()):
+    """The query limited to the examples passing search's filters (but those in skip)."""
     for name, values in filters.items():
-        if name not in {kind.name for kind in axes}:
+        if name not in skip:
             query = query.where(facet_condition(name, values))
     return query
 
 
-def _grouped(query, *columns) -> dict:
+def published_count(filters: dict[str, list[str]], *axes: taxonomy.Kind):
+    """A count of published examples passing the filters of all but the axes. (Joined to
+    the axes' values, each row is one example with one value: no example counts twice in
+    a group, so no DISTINCT is needed; filters are subqueries, not joins.)"""
+    query = select(func.count(Example.id)).where(Example.status == "published")
+    return filtered(query, filters, {kind.name for kind in axes})
+
+
+def grouped(query, *columns) -> dict:
     """The counts of the query grouped by the columns, keyed by their values."""
     rows = db.session.execute(query.add_columns(*columns).group_by(*columns)).all()
     return {tuple(row[1:]) if len(columns) > 1 else row[1]: row[0] for row in rows}
 
 
-def _values(kind: taxonomy.Kind, filters, counted: dict) -> list[Term]:
-    """The values shown along an axis: those filtered on, else the active ones and any
+def shown_values(kind: taxonomy.Kind, filters, counted: dict) -> list[Term]:
+    """The values shown of a kind: those filtered on, else the active ones and any
     inactive one that still has examples, in taxonomy order."""
     chosen = filters.get(kind.name)
     terms = db.session.scalars(select(Term).where(Term.kind == kind.name)
@@ -72,23 +79,25 @@ def _values(kind: taxonomy.Kind, filters, counted: dict) -> list[Term]:
                                        term.active or counted.get(term.id))]
 
 
-def grid(row_name: str, column_name: str, filters: dict[str, list[str]]) -> Grid:
+def grid(row_name: str, column_name: str, filters: dict[str, list[str]],
+         total: int | None = None) -> Grid:
     """The map of two kinds: the published examples passing the other filters, counted
-    per pair of values, per value, and in all."""
+    per pair of values, per value, and in all (unless the total is given)."""
     rows, columns = taxonomy.BY_NAME[row_name], taxonomy.BY_NAME[column_name]
-    base = _published(filters, rows, columns)
-    joined, row_id = _axis(rows, base)
-    joined, column_id = _axis(columns, joined)
-    row_only, row_alone = _axis(rows, base)
-    column_only, column_alone = _axis(columns, base)
-    row_totals, column_totals = _grouped(row_only, row_alone), _grouped(column_only,
-                                                                         column_alone)
-    shown_rows, shown_columns = (_values(rows, filters, row_totals),
-                                 _values(columns, filters, column_totals))
-    return Grid(rows, columns, shown_rows, shown_columns, _grouped(joined, row_id, column_id),
-                row_totals, column_totals, db.session.scalar(_published(filters)))
+    base = published_count(filters, rows, columns)
+    joined, row_id = axis(rows, base)
+    joined, column_id = axis(columns, joined)
+    row_only, row_alone = axis(rows, base)
+    column_only, column_alone = axis(columns, base)
+    row_totals, column_totals = grouped(row_only, row_alone), grouped(column_only, column_alone)
+    if total is None:
+        total = db.session.scalar(published_count(filters))
+    return Grid(rows, columns, shown_values(rows, filters, row_totals),
+                shown_values(columns, filters, column_totals),
+                grouped(joined, row_id, column_id), row_totals, column_totals, total)
 
 
 def level_maps(filters: dict[str, list[str]]) -> list[Grid]:
     """Both views of the map: themes by level, dimensions by setting."""
-    return [grid(row, column, filters) for row, column in MAPS]
+    total = db.session.scalar(published_count(filters))
+    return [grid(row, column, filters, total) for row, column in MAPS]

@@ -23,6 +23,7 @@ MAX_QUERY = 1000
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_FREE_VALUE = 200
+MAX_EXPORT = 100_000  # examples in one export while the index is rebuilt
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -197,6 +198,33 @@ def _from_database(request: index_query.SearchRequest) -> SearchPage:
     return SearchPage(request=request, total=found.total, examples=hits,
                       facets=_facet_lists({}, request.filters), suggestion=None,
                       index="rebuilding")
+
+
+def _listed_ids(request: index_query.SearchRequest) -> list[int]:
+    """Every id the search lists for the request, in order, the correction included as
+    the search page takes it; from the database while the index is rebuilt."""
+    first = search(replace(request, page=1, per_page=1))
+    if first.index == "rebuilding":
+        found = search_in_database(typed_words(request.q), request.filters, request.sort, 1,
+                                   MAX_EXPORT)
+        return [example.id for example in found.items]
+    query = first.suggestion if first.corrected_from is not None else request.q
+    try:
+        return index_query.all_ids(replace(request, q=query))
+    except index_query.IndexUnavailable:
+        return []
+
+
+def exported(request: index_query.SearchRequest, batch: int = 200):
+    """Every published example the search lists, in its order, read a batch at a time so
+    that an export of thousands does not hold them all at once."""
+    ids = _listed_ids(request)
+    for start in range(0, len(ids), batch):
+        part = ids[start:start + batch]
+        rows = _published_rows(part)
+        yield from (rows[i] for i in part if i in rows)
+        for row in rows.values():  # what was sent is not kept in the session
+            db.session.expunge(row)
 
 
 def related_examples(example: Example, limit: int = 4) -> list[Example]:

@@ -1,5 +1,6 @@
 """Impact made visible in a real browser: the example's impact card and Positive Health
-profile, the result markers and the level map, checked by axe at phone and desk width."""
+profile, the result markers, the level map and the dashboard, checked by axe at phone and
+desk width."""
 import pytest
 
 from tests.browser.tools import serious_violations, snapshot
@@ -39,5 +40,33 @@ def test_level_map_is_an_accessible_table_on_a_phone_and_a_desk(live_server, pag
     page.locator("td:not(.gap):not(.total) a").first.click()
     assert "/zoeken?" in page.url and "theme=" in page.url and "level=" in page.url
     page.goto(live_server + "/kaart?year=1999")
+    assert page.get_by_text("Geen gepubliceerde voorbeelden met deze filters").is_visible()
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_dashboard_charts_are_accessible_with_their_tables_on_a_phone_and_a_desk(
+        live_server, page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server + "/inzicht")
+    charts = page.locator("svg.chart[role=img]")
+    assert charts.count() == 10
+    for number in range(charts.count()):
+        name = page.evaluate("(svg) => svg.getAttribute('aria-labelledby').split(' ').map("
+                             "id => document.getElementById(id).textContent).join(' ')",
+                             charts.nth(number).element_handle())
+        assert "Alle waarden staan in de tabel" in name
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert serious_violations(page) == []
+    table = page.locator("#figuur-theme table")
+    assert not table.is_visible()
+    page.locator("#figuur-theme summary").click()  # the table, one click away
+    assert table.is_visible() and table.locator("tbody tr").count() > 5
+    assert serious_violations(page) == []
+    snapshot(page, f"dashboard-{width}")
+    with page.expect_download() as download:
+        page.locator("#figuur-theme .figure-download a").click()
+    assert download.value.suggested_filename == "inzicht-theme.csv"
+    page.goto(live_server + "/inzicht?year=1999")
     assert page.get_by_text("Geen gepubliceerde voorbeelden met deze filters").is_visible()
     assert serious_violations(page) == []

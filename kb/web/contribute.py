@@ -130,10 +130,18 @@ def _limit():
 
 
 def _own_defaults() -> dict:
-    """A new example starts with the author's organisation and this year."""
+    """A new example starts with the author's organisation and this year, and with the
+    taxonomy values the link it came from names (the map's gaps name theme and level);
+    values that are not (or no longer) offered are left out."""
     known = current_user.organisation
-    return {"organisation": current_user.organisation_label, "year": utcnow().year,
-            "organisation_type": known.type.slug if known else ""}
+    defaults = {"organisation": current_user.organisation_label, "year": utcnow().year,
+                "organisation_type": known.type.slug if known else ""}
+    for kind in taxonomy.KINDS_TABLE:
+        offered = {term.slug for term in terms_of_kind(kind.name)}
+        chosen = [value for value in request.args.getlist(kind.name) if value in offered]
+        if chosen:
+            defaults[kind.field] = chosen if kind.many else chosen[0]
+    return defaults
 
 
 @bp.route("/voorbeelden/nieuw", methods=["GET", "POST"])

@@ -5,6 +5,7 @@ import re
 from kb.services.insight import grid
 from tests import factories
 from tests.web.test_pages import page
+from tests.webtools import logged_in
 
 
 def cell(html: str, row: str, column: str) -> str:
@@ -30,11 +31,22 @@ def test_cells_count_published_examples_only_and_link_to_that_search(client):
     assert cell(html, "Mantelzorg", meso) == "1"
     assert cell(html, "Dementie", micro) == "1"
     assert cell(html, "Mantelzorg", macro) == "gap"
-    assert "hier is nog geen voorbeeld" in html and 'href="/voorbeelden/nieuw"' in html
+    assert "hier is nog geen voorbeeld" in html
+    assert 'href="/voorbeelden/nieuw?theme=mantelzorg&amp;level=macro"' in html
     assert 'href="/zoeken?theme=mantelzorg&amp;level=micro"' in html
     assert "3 voorbeelden op de kaart" in html
     search = client.get("/api/v1/search?theme=mantelzorg&level=micro").get_json()
     assert search["total"] == 2
+
+
+def test_sharing_into_a_gap_starts_the_form_with_its_theme_and_level(client):
+    logged_in(client)
+    html = page(client, "/voorbeelden/nieuw?theme=mantelzorg&level=macro&theme=bestaat-niet"
+                        "&setting=")
+    assert re.search(r'<input[^>]*checked[^>]*value="mantelzorg"|<input[^>]*value="mantelzorg"'
+                     r'[^>]*checked', html)
+    assert re.search(r'<option selected value="macro">|<option value="macro" selected>', html)
+    assert 'value="bestaat-niet"' not in html
 
 
 def test_the_map_is_an_accessible_table_with_both_views(client):

@@ -157,6 +157,7 @@ def register_blueprints(app: Flask) -> None:
         freshness,
         guard,
         insight,
+        leerateliers,
         moderation,
         public,
         search,
@@ -173,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(insight.bp)
+    app.register_blueprint(leerateliers.bp)
     app.register_blueprint(api.bp)
     errors.register(app)
     from kb.web.templating import register_template_helpers

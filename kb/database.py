@@ -50,7 +50,10 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         # A write transaction takes the write lock up front, so it waits for the
-        # busy timeout instead of failing with "database is locked" mid-way.
+        # busy timeout instead of failing with "database is locked" mid-way. An
+        # autocommit block (a migration's pragma) opens no transaction.
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
 

@@ -32,6 +32,7 @@ def record(**overrides) -> dict:
         "municipality": "Leiden",
         "year": 2023,
         "leeratelier": None,
+        "learning_question": None,
         "links": [],
     }
     data.update(overrides)

@@ -5,7 +5,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from kb.database import db
-from kb.models import Decision, Term
+from kb.models import Decision, Example, Term
 from tests import factories
 
 
@@ -55,3 +55,14 @@ def test_0007_adds_the_evidence_types_to_an_existing_installation(app):
         Term.kind == "evidence_type").order_by(Term.position)]
     assert slugs == ["spinnenweb", "vragenlijst", "verhalen", "cijfers", "interviews",
                      "nog-niet"]
+
+
+def test_0008_keeps_every_example_and_its_history_both_ways(app):
+    example = factories.example("published", themes=["mantelzorg", "dementie"])
+    before = (len(example.terms), len(example.decisions), len(example.revisions))
+    db.session.remove()
+    downgrade(revision="0007")
+    upgrade()
+    kept = db.session.get(Example, example.id)
+    assert (len(kept.terms), len(kept.decisions), len(kept.revisions)) == before
+    assert schema_drift() == []

@@ -1,7 +1,7 @@
 """The data model; importing this package registers every table on db.metadata."""
 from kb.models.example import STATUSES, Example, Revision, example_term
 from kb.models.importing import ImportRun, StagedExample
-from kb.models.leeratelier import Leeratelier
+from kb.models.leeratelier import LearningQuestion, Leeratelier
 from kb.models.moderation import Decision, Report
 from kb.models.organisation import Organisation
 from kb.models.outbox import IndexEvent
@@ -11,6 +11,7 @@ from kb.models.taxonomy import KINDS, Term
 from kb.models.throttle import ThrottleEvent
 from kb.models.user import ROLES, User
 
-__all__ = ["Decision", "Example", "ImportRun", "IndexEvent", "KINDS", "Leeratelier",
-           "LoginSession", "Organisation", "ROLES", "Report", "Revision", "STATUSES",
-           "StagedExample", "SynonymGroup", "Term", "ThrottleEvent", "User", "example_term"]
+__all__ = ["Decision", "Example", "ImportRun", "IndexEvent", "KINDS", "LearningQuestion",
+           "Leeratelier", "LoginSession", "Organisation", "ROLES", "Report", "Revision",
+           "STATUSES", "StagedExample", "SynonymGroup", "Term", "ThrottleEvent", "User",
+           "example_term"]

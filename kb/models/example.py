@@ -5,7 +5,7 @@ from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.database import db
-from kb.models.leeratelier import Leeratelier
+from kb.models.leeratelier import LearningQuestion, Leeratelier
 from kb.models.organisation import Organisation
 from kb.models.taxonomy import Term
 from kb.models.types import UTCDateTime
@@ -41,6 +41,9 @@ class Example(db.Model):
     municipality: Mapped[str] = mapped_column(String(100), index=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
     leeratelier_id: Mapped[int | None] = mapped_column(ForeignKey("leeratelier.id"), index=True)
+    # The leeratelier's learning question this example answers (its harvest).
+    learning_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_question.id", ondelete="SET NULL"), index=True)
     links: Mapped[list] = mapped_column(JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     contact_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -55,6 +58,7 @@ class Example(db.Model):
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     leeratelier: Mapped[Leeratelier | None] = relationship(lazy="joined")
+    learning_question: Mapped[LearningQuestion | None] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     archived_by: Mapped[User | None] = relationship(foreign_keys=[archived_by_id])
     terms: Mapped[list[Term]] = relationship(secondary=example_term, lazy="selectin",

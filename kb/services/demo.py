@@ -11,6 +11,7 @@ from kb.models import Example, User
 from kb.services.accounts import generate_password
 from kb.services.examples import create_example, set_status
 from kb.services.importing import import_records
+from kb.services.leerateliers import apply_leeratelier, clean_leeratelier
 from kb.services.permissions import SYSTEM
 from kb.services.taxonomy import find_organisation, get_or_create_leeratelier
 from kb.services.transactions import record_index_event, unit_of_work
@@ -53,13 +54,14 @@ def demo_records() -> list[dict]:
 
 
 def _load_leerateliers() -> int:
-    """Create or update the demo leerateliers with their details."""
+    """Create or update the demo leerateliers with their details and learning questions
+    (validated as a moderator's form is)."""
     rows = json.loads((DEMO_DIR / "leerateliers.json").read_text(encoding="utf-8"))
     for row in rows:
         workshop = get_or_create_leeratelier(row["name"])
-        workshop.date = dt.date.fromisoformat(row["date"])
-        workshop.place, workshop.online = row["place"], row["online"]
-        workshop.participants, workshop.description = row["participants"], row["description"]
+        apply_leeratelier(workshop, clean_leeratelier(
+            {**row, "participants": "" if row["participants"] is None else row["participants"]},
+            workshop))
     return len(rows)
 
 

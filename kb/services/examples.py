@@ -13,8 +13,10 @@ from kb.services.errors import Invalid
 from kb.services.records import CleanRecord, to_record, validate_record
 from kb.services.taxonomy import (
     find_leeratelier,
+    find_question,
     get_or_create_leeratelier,
     get_or_create_organisation,
+    get_or_create_question,
     terms_by_kind,
 )
 from kb.services.transactions import record_index_event, unit_of_work
@@ -54,6 +56,9 @@ def apply_record(example: Example, clean: CleanRecord) -> None:
                                                       clean.terms["organisation_type"])
     example.leeratelier = (get_or_create_leeratelier(values["leeratelier"])
                            if values["leeratelier"] else None)
+    example.learning_question = (
+        get_or_create_question(example.leeratelier, values["learning_question"])
+        if example.leeratelier and values.get("learning_question") else None)
     for name in ("title", "summary", "body", "impact", "evidence", "municipality", "year",
                  "links"):
         setattr(example, name, values[name])
@@ -103,10 +108,16 @@ def check_ref_free(ref: str | None, example_id: int | None) -> None:
 
 
 def check_leeratelier(actor, clean: CleanRecord) -> None:
-    """Refuse a leeratelier name that does not exist unless the actor may add one."""
-    name = clean.values.get("leeratelier")
-    if name and find_leeratelier(name) is None and not perm.can_create_leeratelier(actor):
+    """Refuse a leeratelier name, or a learning question of it, that does not exist
+    unless the actor may add one (moderators and imports)."""
+    if perm.can_create_leeratelier(actor):
+        return
+    name, question = clean.values.get("leeratelier"), clean.values.get("learning_question")
+    workshop = find_leeratelier(name) if name else None
+    if name and workshop is None:
         raise Invalid({"leeratelier": _("kies een leeratelier uit de lijst")})
+    if question and find_question(workshop, question) is None:
+        raise Invalid({"learning_question": _("kies een leervraag van dit leeratelier")})
 
 
 def _count_submission(actor) -> None:

@@ -177,7 +177,7 @@ def _stage(run_id: int, batch: list[CleanRecord]) -> tuple[int, int]:
 
 COPIED = ("title", "summary", "body", "impact", "evidence", "organisation_id",
           *(kind.column for kind in taxonomy.SINGLE), "municipality", "year",
-          "leeratelier_id", "links", "updated_at")
+          "leeratelier_id", "learning_question_id", "links", "updated_at")
 REOPENED = ("draft", "changes_requested", "rejected")  # imported again: submitted anew
 
 

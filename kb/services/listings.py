@@ -3,7 +3,7 @@ from sqlalchemy import func, or_, select
 
 from kb import taxonomy
 from kb.database import db
-from kb.models import Example, Leeratelier, Organisation, Term, example_term
+from kb.models import Example, LearningQuestion, Leeratelier, Organisation, Term, example_term
 from kb.services import permissions as perm
 from kb.services.errors import NotFound
 
@@ -112,9 +112,14 @@ def organisations_with_counts() -> list[tuple[Organisation, int]]:
     return [tuple(row) for row in db.session.execute(query).all()]
 
 
+def _public_leerateliers():
+    """The announced leerateliers and every one with a published example, with counts."""
+    return _with_counts(Leeratelier, Example.leeratelier_id, Leeratelier.listed.is_(True))
+
+
 def leerateliers_with_counts() -> list[tuple[Leeratelier, int]]:
-    """The leerateliers with published examples and their counts, newest first."""
-    query = _with_counts(Leeratelier, Example.leeratelier_id).order_by(
+    """The public leerateliers and their counts of published examples, newest first."""
+    query = _public_leerateliers().order_by(
         Leeratelier.date.desc().nulls_last(), Leeratelier.name)
     return [tuple(row) for row in db.session.execute(query).all()]
 
@@ -144,8 +149,29 @@ def leeratelier_choices(actor) -> list[str]:
     return public_leeratelier_names()
 
 
+def learning_questions(names: list[str]) -> dict[str, list[str]]:
+    """The learning questions of these leerateliers, by name (those that have any)."""
+    rows = db.session.execute(select(Leeratelier.name, LearningQuestion.text)
+                              .join(LearningQuestion.leeratelier)
+                              .where(Leeratelier.name.in_(names))
+                              .order_by(Leeratelier.name, LearningQuestion.position))
+    questions: dict[str, list[str]] = {}
+    for name, text in rows:
+        questions.setdefault(name, []).append(text)
+    return {name: questions[name] for name in names if name in questions}
+
+
+def offered_leeratelier(actor, slug: str) -> Leeratelier | None:
+    """The leeratelier with this slug if the actor may link an example to it."""
+    if not slug:
+        return None
+    workshop = db.session.scalar(select(Leeratelier).where(Leeratelier.slug == slug))
+    return workshop if workshop is not None and workshop.name in leeratelier_choices(actor) \
+        else None
+
+
 def public_leeratelier_names() -> list[str]:
-    """Names of the leerateliers with published examples, newest first."""
+    """Names of the public leerateliers, newest first."""
     return [workshop.name for workshop, _count in leerateliers_with_counts()]
 
 
@@ -166,9 +192,8 @@ def published_years() -> list[int]:
 def get_public(model, slug: str):
     """A public organisation or leeratelier by slug; NotFound otherwise (also for rows
     that only drafts name)."""
-    column = Example.organisation_id if model is Organisation else Example.leeratelier_id
-    also = Organisation.partner.is_(True) if model is Organisation else None
-    row = db.session.execute(_with_counts(model, column, also).where(model.slug == slug)).first()
+    public = _public_organisations() if model is Organisation else _public_leerateliers()
+    row = db.session.execute(public.where(model.slug == slug)).first()
     if row is None:
         raise NotFound()
     return row[0]
@@ -180,10 +205,9 @@ def organisation_with_examples(slug: str, page: int, per_page: int):
     return item, examples_of(Example.organisation_id, item.id, page, per_page)
 
 
-def leeratelier_with_examples(slug: str, page: int, per_page: int):
-    """A public leeratelier by slug and a page of the examples shared there (NotFound)."""
-    item = get_public(Leeratelier, slug)
-    return item, examples_of(Example.leeratelier_id, item.id, page, per_page)
+def get_public_leeratelier(slug: str) -> Leeratelier:
+    """A public leeratelier by slug (NotFound otherwise)."""
+    return get_public(Leeratelier, slug)
 
 
 def examples_of(column, value_id: int, page: int, per_page: int):

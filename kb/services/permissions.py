@@ -128,6 +128,7 @@ def can_manage_own_account(actor) -> bool:
 can_update_example = can_edit_example
 can_decide = can_set_featured = can_archive = can_restore = can_moderate_example
 can_resolve_report = can_dismiss_report = can_handle_reports
+can_update_leeratelier = can_create_leeratelier
 can_add_term = can_rename_term = can_set_term_position = can_move_term = can_curate_taxonomy
 can_deactivate_term = can_activate_term = can_merge_term = can_curate_taxonomy
 can_add_organisation = can_edit_organisation = can_merge_organisation = can_curate_taxonomy

@@ -18,6 +18,7 @@ TEXT_LIMITS = {  # field: (required, minimum length, maximum length)
     "organisation": (True, 2, 200),
     "municipality": (True, 2, 100),
     "leeratelier": (False, 0, 200),
+    "learning_question": (False, 0, 300),
 }
 SINGLE_TERMS = {kind.field: kind.name for kind in taxonomy.SINGLE}  # record field -> kind
 MULTI_TERMS = {kind.field: kind.name for kind in taxonomy.MULTI}
@@ -28,7 +29,7 @@ REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"]{3,}$")
 FIELDS = ("ref", "title", "summary", "body", "impact", "evidence", "organisation",
           *(kind.field for kind in taxonomy.KINDS_TABLE),
-          "municipality", "year", "leeratelier", "links")
+          "municipality", "year", "leeratelier", "learning_question", "links")
 
 
 @dataclass
@@ -185,6 +186,8 @@ def validate_record(raw, taxonomy: dict[str, dict[str, Term]]) -> CleanRecord:
     for name, kind in MULTI_TERMS.items():
         clean.multi[name] = _clean_terms(name, raw.get(name), taxonomy.get(kind, {}), errors)
     _check_not_yet(clean, errors)
+    if clean.values.get("learning_question") and not clean.values.get("leeratelier"):
+        errors["learning_question"] = _("hoort bij een leeratelier: kies er eerst een")
     clean.values["year"] = _clean_year(raw.get("year"), errors)
     clean.values["links"] = _clean_links(raw.get("links"), errors)
     if errors:
@@ -205,6 +208,8 @@ def to_record(example: Example) -> dict:
         "municipality": example.municipality,
         "year": example.year,
         "leeratelier": example.leeratelier.name if example.leeratelier else None,
+        "learning_question": (example.learning_question.text if example.learning_question
+                              else None),
         "links": list(example.links or []),
     }
     for kind in taxonomy.KINDS_TABLE:

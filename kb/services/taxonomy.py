@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from kb.database import db
-from kb.models import Leeratelier, Organisation, Term
+from kb.models import LearningQuestion, Leeratelier, Organisation, Term
 from kb.seed_data import PARTNERS, TAXONOMY
 from kb.services.transactions import unit_of_work
 from kb.util import slugify
@@ -30,7 +30,7 @@ def _seed_partners() -> int:
     for name, type_slug in PARTNERS:
         organisation = find_organisation(name)
         if organisation is None:
-            db.session.add(Organisation(name=name, slug=_unique_slug(Organisation, name),
+            db.session.add(Organisation(name=name, slug=unique_slug(Organisation, name),
                                         type=types[type_slug], partner=True))
             added += 1
         elif not organisation.partner:
@@ -84,7 +84,7 @@ def find_leeratelier(name: str) -> Leeratelier | None:
     return db.session.scalar(select(Leeratelier).where(func.lower(Leeratelier.name) == key))
 
 
-def _unique_slug(model, name: str) -> str:
+def unique_slug(model, name: str) -> str:
     """A slug for name that no row of model uses yet."""
     base = slugify(name)
     slug, n = base, 1
@@ -101,7 +101,7 @@ def _insert_or_get(model, find, make, name: str, attempts: int = 5):
         row = find(name)
         if row is not None:
             return row
-        row = make(_unique_slug(model, name))
+        row = make(unique_slug(model, name))
         try:
             with db.session.begin_nested():  # a savepoint: the race loses only this insert
                 db.session.add(row)
@@ -121,6 +121,22 @@ def get_or_create_leeratelier(name: str) -> Leeratelier:
     """The named leeratelier; created with only its name when it is new."""
     return _insert_or_get(Leeratelier, find_leeratelier, lambda slug: Leeratelier(
         name=name.strip(), slug=slug), name)
+
+
+def find_question(workshop: Leeratelier, text: str) -> LearningQuestion | None:
+    """One of the leeratelier's learning questions by its words, ignoring case."""
+    key = text.strip().lower()
+    return next((q for q in workshop.questions if q.text.strip().lower() == key), None)
+
+
+def get_or_create_question(workshop: Leeratelier, text: str) -> LearningQuestion:
+    """The leeratelier's learning question with these words; added after the others when
+    it is new (an import may name a question the leeratelier does not have yet)."""
+    question = find_question(workshop, text)
+    if question is None:
+        question = LearningQuestion(text=text.strip(), position=len(workshop.questions))
+        workshop.questions.append(question)
+    return question
 
 
 def partner_names() -> list[str]:

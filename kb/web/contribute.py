@@ -58,6 +58,9 @@ class ExampleForm(FlaskForm):
     municipality = StringField(_l("Gemeente"))
     year = StringField(_l("Jaar"), description=_l("Het jaar waarin het speelde"))
     leeratelier = SelectField(_l("Gedeeld in leeratelier"), validate_choice=False)
+    learning_question = SelectField(
+        _l("Welke leervraag van het leeratelier beantwoordt het?"), validate_choice=False,
+        description=_l("Zo komt je voorbeeld in de oogst van het leeratelier."))
     links = TextAreaField(_l("Links"), description=_l("Webadressen met meer informatie, één "
                                                       "per regel (http of https)"))
     contact_opt_in = BooleanField(_l("Collega’s mogen contact met mij opnemen over dit "
@@ -83,6 +86,7 @@ def example_form(record: dict | None = None, contact_opt_in: bool = False,
         data = {**record, "year": str(record.get("year") or ""),
                 "links": "\n".join(record.get("links") or []),
                 "leeratelier": record.get("leeratelier") or "",
+                "learning_question": record.get("learning_question") or "",
                 "contact_opt_in": contact_opt_in}
     form = ExampleForm(data=data)
     for kind in taxonomy.KINDS_TABLE:
@@ -93,6 +97,10 @@ def example_form(record: dict | None = None, contact_opt_in: bool = False,
     if current_leeratelier and current_leeratelier not in names:
         names.append(current_leeratelier)
     form.leeratelier.choices = [("", _("— geen —"))] + [(n, n) for n in names]
+    questions = listings.learning_questions(names)
+    form.learning_question.choices = {"": [("", _("— geen —"))], **{
+        name: [(text, text) for text in texts] for name, texts in questions.items()}}
+    form.has_questions = bool(questions)
     return form
 
 
@@ -105,6 +113,8 @@ def form_record(form: ExampleForm) -> dict:
     number = parse_int(year)
     record["year"] = number if number is not None else (year or None)
     record["leeratelier"] = form.leeratelier.data or None
+    record["learning_question"] = (form.learning_question.data or None) \
+        if record["leeratelier"] else None
     record["links"] = [line.strip() for line in (form.links.data or "").splitlines()
                        if line.strip()]
     return record
@@ -131,11 +141,15 @@ def _limit():
 
 def _own_defaults() -> dict:
     """A new example starts with the author's organisation and this year, and with the
-    taxonomy values the link it came from names (the map's gaps name theme and level);
-    values that are not (or no longer) offered are left out."""
+    taxonomy values and leeratelier the link it came from names (the map's gaps name theme
+    and level); values that are not (or no longer) offered are left out."""
     known = current_user.organisation
     defaults = {"organisation": current_user.organisation_label, "year": utcnow().year,
                 "organisation_type": known.type.slug if known else ""}
+    workshop = listings.offered_leeratelier(current_user, request.args.get("leeratelier", ""))
+    if workshop is not None:  # from a leeratelier's "deel je voorbeeld"
+        defaults["leeratelier"] = workshop.name
+        defaults["themes"] = [workshop.theme.slug] if workshop.theme else []
     for kind in taxonomy.KINDS_TABLE:
         offered = {term.slug for term in terms_of_kind(kind.name)}
         chosen = [value for value in request.args.getlist(kind.name) if value in offered]

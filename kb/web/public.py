@@ -3,11 +3,13 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from kb.markdown import render_markdown
+from kb.services import leerateliers as workshops
 from kb.services import listings
 from kb.services.errors import NotFound
 from kb.services.examples import get_example
 from kb.services.search import related_examples
 from kb.web.helpers import page_arg, safe_next
+from kb.web.leerateliers import qr_svg
 
 bp = Blueprint("public", __name__)
 
@@ -72,11 +74,16 @@ def leerateliers():
 
 @bp.get("/leerateliers/<slug>")
 def leeratelier(slug: str):
-    """A leeratelier and the published examples shared there."""
-    workshop, pagination = _with_examples(listings.leeratelier_with_examples, slug)
+    """A leeratelier: what it was, its harvest (the examples per learning question and
+    the organisations that shared them), and, while it is open, the invitation to share."""
+    try:
+        workshop = listings.get_public_leeratelier(slug)
+    except NotFound:
+        abort(404)
     return render_template("public/leeratelier.html", leeratelier=workshop,
                            description=render_markdown(workshop.description),
-                           pagination=pagination)
+                           harvest=workshops.harvest(workshop),
+                           qr=qr_svg(workshop) if workshop.open_for_contributions else None)
 
 
 @bp.get("/over")

@@ -154,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
         curation,
         errors,
         feeds,
+        following,
         freshness,
         guard,
         insight,
@@ -172,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(curation.bp)
     app.register_blueprint(users.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(following.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(insight.bp)
     app.register_blueprint(leerateliers.bp)

@@ -250,9 +250,24 @@ def restore_command(file: str) -> None:
                "examples.")
 
 
+@click.command("digest")
+@with_appcontext
+def digest_command() -> None:
+    """Mail the saved searches' digests that are due (run it hourly from cron or a timer;
+    a second run sends nothing twice)."""
+    from flask import current_app
+
+    from kb.services.following import send_digests
+    # Links in the mail point at the public address (there is no request to take it from).
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        report = send_digests()
+    click.echo(f"Digests: {report.due} due, {report.mailed} mailed, {report.examples} "
+               "examples.")
+
+
 def register_commands(app) -> None:
     """Attach the commands to the app's CLI."""
     for command in (init_command, demo_command, users_group, import_command, export_command,
                     reindex_command, index_check_command, synonyms_group, backup_command,
-                    restore_command):
+                    restore_command, digest_command):
         app.cli.add_command(command)

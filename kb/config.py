@@ -75,6 +75,8 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "Praktijkbank <noreply@praktijkbank.example>"
+    # The site's address in mail sent outside a request (`kb digest` from cron).
+    PUBLIC_URL = "http://localhost:5000"
     # Without MAIL_SERVER nothing is mailed; set this to write such mail (with its links)
     # to the log instead, for a setup without mail where an admin passes links on.
     MAIL_LOG_LINKS = False

@@ -85,8 +85,11 @@ def _schemas() -> dict:
         "Example": {"type": "object", "properties": {
             **result_props, "body": {"type": "string", "description": "Markdown"},
             "impact": {"type": "string"}, "evidence": {"type": "string"},
-            "leeratelier": {"type": "string", "nullable": True}, "links": STRING_LIST,
-            "status": {"type": "string"},
+            "leeratelier": {"type": "string", "nullable": True},
+            "learning_question": {"type": "string", "nullable": True,
+                                  "description": "the leeratelier's learning question it "
+                                                 "answers"},
+            "links": STRING_LIST, "status": {"type": "string"},
             "published_at": {"type": "string", "format": "date-time", "nullable": True}}},
         "Record": {"type": "object", "description": "An example in the import format "
                    "(DESIGN.md): `kb import` takes an array of these back", "properties": {
@@ -96,6 +99,7 @@ def _schemas() -> dict:
                           {"type": "string", "nullable": True} for kind in KINDS_TABLE},
                        "year": {"type": "integer"},
                        "leeratelier": {"type": "string", "nullable": True},
+                       "learning_question": {"type": "string", "nullable": True},
                        "links": STRING_LIST}},
         "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
             "status": {"type": "integer"}, "message": {"type": "string"},

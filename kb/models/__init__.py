@@ -1,5 +1,6 @@
 """The data model; importing this package registers every table on db.metadata."""
 from kb.models.example import STATUSES, Example, Revision, example_term
+from kb.models.following import Bookmark, DigestItem, SavedSearch
 from kb.models.importing import ImportRun, StagedExample
 from kb.models.leeratelier import LearningQuestion, Leeratelier
 from kb.models.moderation import Decision, Report
@@ -11,7 +12,7 @@ from kb.models.taxonomy import KINDS, Term
 from kb.models.throttle import ThrottleEvent
 from kb.models.user import ROLES, User
 
-__all__ = ["Decision", "Example", "ImportRun", "IndexEvent", "KINDS", "LearningQuestion",
-           "Leeratelier", "LoginSession", "Organisation", "ROLES", "Report", "Revision",
-           "STATUSES", "StagedExample", "SynonymGroup", "Term", "ThrottleEvent", "User",
-           "example_term"]
+__all__ = ["Bookmark", "Decision", "DigestItem", "Example", "ImportRun", "IndexEvent",
+           "KINDS", "LearningQuestion", "Leeratelier", "LoginSession", "Organisation", "ROLES",
+           "Report", "Revision", "STATUSES", "SavedSearch", "StagedExample", "SynonymGroup",
+           "Term", "ThrottleEvent", "User", "example_term"]

@@ -10,6 +10,7 @@ from kb.database import db
 from kb.models import Example, User
 from kb.services.accounts import generate_password
 from kb.services.examples import create_example, set_status
+from kb.services.following import save_example, save_search
 from kb.services.importing import import_records
 from kb.services.leerateliers import apply_leeratelier, clean_leeratelier
 from kb.services.permissions import SYSTEM
@@ -27,6 +28,7 @@ ACCOUNTS = [  # email, name, role, organisation
 IN_PROGRESS = {"demo-b-31": "draft", "demo-b-32": "submitted", "demo-b-33": "changes_requested"}
 AUTHORED = ("demo-a-01", "demo-a-12", "demo-b-05")  # published, written by the participant
 FEATURED = ("demo-a-05", "demo-b-10", "demo-a-20", "demo-b-22")
+KEPT = ("demo-a-07", "demo-b-13")  # examples the participant keeps ("bewaren")
 
 
 @dataclass
@@ -121,6 +123,13 @@ def _mark_demo_examples(participant: User) -> None:
         record_index_event(example.id)
 
 
+def _following(participant: User) -> None:
+    """The participant keeps two examples and follows a search (weekly)."""
+    for example_id in db.session.scalars(select(Example.id).where(Example.ref.in_(KEPT))):
+        save_example(participant, example_id)
+    save_search(participant, "theme=mantelzorg", "weekly")
+
+
 @unit_of_work
 def load_demo() -> DemoReport:
     """Load (or refresh) the demo data; returns counts and the new account passwords."""
@@ -138,5 +147,6 @@ def load_demo() -> DemoReport:
     participant = accounts[0][0]
     _mark_demo_examples(participant)
     _in_progress(participant, records)
+    _following(participant)
     report.accounts = [(user.email, user.role, password) for user, password in accounts]
     return report

@@ -119,6 +119,11 @@ def can_view_history(actor, example) -> bool:
     return _is_moderator(actor) or _is_author(actor, example)
 
 
+def can_save_example(actor, example) -> bool:
+    """A member keeps any published example on their own page."""
+    return _is_member(actor) and example.status == "published"
+
+
 def can_manage_own_account(actor) -> bool:
     """An active member changes their own profile, password and sessions."""
     return _is_member(actor)
@@ -129,6 +134,8 @@ can_update_example = can_edit_example
 can_decide = can_set_featured = can_archive = can_restore = can_moderate_example
 can_resolve_report = can_dismiss_report = can_handle_reports
 can_update_leeratelier = can_create_leeratelier
+# What a member follows is their own: any active member.
+can_unsave_example = can_save_search = can_delete_search = can_manage_own_account
 can_add_term = can_rename_term = can_set_term_position = can_move_term = can_curate_taxonomy
 can_deactivate_term = can_activate_term = can_merge_term = can_curate_taxonomy
 can_add_organisation = can_edit_organisation = can_merge_organisation = can_curate_taxonomy

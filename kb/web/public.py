@@ -3,8 +3,8 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from kb.markdown import render_markdown
+from kb.services import following, listings
 from kb.services import leerateliers as workshops
-from kb.services import listings
 from kb.services.errors import NotFound
 from kb.services.examples import get_example
 from kb.services.search import related_examples
@@ -48,7 +48,8 @@ def example(example_id: int, slug: str | None = None):
                            related=related_examples(item) if item.is_published else [],
                            body=render_markdown(item.body),
                            impact=render_markdown(item.impact),
-                           evidence=render_markdown(item.evidence))
+                           evidence=render_markdown(item.evidence),
+                           saved=following.is_saved(current_user, item.id))
 
 
 @bp.get("/organisaties")

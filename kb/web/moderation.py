@@ -4,6 +4,7 @@ from types import SimpleNamespace
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
@@ -162,6 +163,24 @@ def decide(example_id: int):
         return _render_item(example_id, form, 400)
     flash(str(DECIDED[form.decision.data]), "success")
     return redirect(_back(url_for(".queue")))
+
+
+@bp.post("/moderatie/bulk")
+def bulk():
+    """One decision for the chosen submissions or reports; says which could not be done."""
+    try:
+        outcome = moderation.decide_many(current_user, request.form.getlist("ids"),
+                                         request.form.get("decision", ""),
+                                         request.form.get("reason", ""))
+    except Invalid as exc:
+        flash(" ".join(str(message) for message in exc.errors.values()), "error")
+        return redirect(url_for(".queue"))
+    if outcome.done:
+        flash(ngettext("%(num)d besluit genomen.", "%(num)d besluiten genomen.",
+                       len(outcome.done)), "success")
+    for what, why in outcome.failed.values():
+        flash(_("Niet gelukt voor %(what)s: %(why)s", what=what, why=why), "error")
+    return redirect(url_for(".queue"))
 
 
 @bp.post("/moderatie/<int:example_id>/uitlichten")

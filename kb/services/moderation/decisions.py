@@ -23,7 +23,7 @@ def history(actor, example_id: int) -> list[Decision]:
     return sorted(example.decisions, key=lambda d: d.id, reverse=True)
 
 
-def _clean_reason(decision: str, reason: str | None) -> str:
+def clean_reason(decision: str, reason: str | None) -> str:
     """The reason, stripped; required unless the decision is to publish."""
     reason = (reason or "").replace("\r\n", "\n").strip()
     if decision not in DECISIONS:
@@ -72,7 +72,7 @@ def decide(actor, example_id: int, decision: str, reason: str | None = "") -> Ex
     """Decide on a submitted example or a pending edit: publish, changes or reject."""
     perm.require(perm.can_decide(actor))
     example = moderated_example(example_id)
-    reason = _clean_reason(decision, reason)
+    reason = clean_reason(decision, reason)
     revision = edit_to_decide(example)
     if example.status == "submitted":
         set_status(example, DECISIONS[decision], actor, reason)

@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from kb import api
     from kb.web import (
         accounts,
+        adoptions,
         contribute,
         curation,
         errors,
@@ -173,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(curation.bp)
     app.register_blueprint(users.bp)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(adoptions.bp)
     app.register_blueprint(following.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(insight.bp)

@@ -11,7 +11,7 @@ from sqlalchemy import Integer, and_, case, cast, extract, func, or_, select
 
 from kb import taxonomy
 from kb.database import db
-from kb.models import Decision, Example, Organisation, Term, example_term
+from kb.models import Adoption, Decision, Example, Organisation, Term, example_term
 from kb.services import permissions as perm
 from kb.services.insight import axis, filtered, grouped, published_count, shown_values
 
@@ -61,6 +61,7 @@ class Dashboard:
     total: int
     partners: tuple[int, int]  # (contributed, partners in all)
     visible_share: int | None  # per cent of the examples whose impact was made visible
+    adoptions: int = 0  # times another organisation applied one of the examples
     figures: list[Figure] = field(default_factory=list)
     moderation: list[Figure] = field(default_factory=list)
     queue_now: int | None = None
@@ -260,7 +261,10 @@ def dashboard(actor, filters: dict[str, list[str]]) -> Dashboard:
     board = Dashboard(
         total=total,
         partners=(sum(1 for row in partners.rows if row.cells[0]), len(partners.rows)),
-        visible_share=_share(visible, total) if total else None)
+        visible_share=_share(visible, total) if total else None,
+        adoptions=db.session.scalar(filtered(
+            select(func.count(Adoption.id)).join(Adoption.example)
+            .where(Example.status == "published"), filters)))
     board.figures = [*_year_figures(years)[:1],
                      _month_figure("per_month", _("Gepubliceerd per maand"), _("Voorbeelden"),
                                    published),

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from kb.database import db
-from kb.models import Example, User
+from kb.models import Adoption, Example, User
 from kb.services.accounts import generate_password
 from kb.services.examples import create_example, set_status
 from kb.services.following import save_example, save_search
@@ -29,6 +29,16 @@ IN_PROGRESS = {"demo-b-31": "draft", "demo-b-32": "submitted", "demo-b-33": "cha
 AUTHORED = ("demo-a-01", "demo-a-12", "demo-b-05")  # published, written by the participant
 FEATURED = ("demo-a-05", "demo-b-10", "demo-a-20", "demo-b-22")
 KEPT = ("demo-a-07", "demo-b-13")  # examples the participant keeps ("bewaren")
+ADOPTIONS = [  # (example ref, organisation that applied it too, year, what they did)
+    ("demo-a-06", "Welzijn Teylingen", 2023, "Onze vrijwillige ouderenadviseurs nemen de "
+     "gespreksplaat nu mee bij huisbezoeken in Sassenheim en Voorhout."),
+    ("demo-a-06", "Marente", 2024, "Wijkverpleegkundigen vullen het spinnenweb samen met "
+     "nieuwe cliënten in, in de eerste week thuis."),
+    ("demo-b-15", "Participe", 2024, "Twee beweegmaatjesgroepen in Alphen, met de "
+     "fysiotherapeut als vaste gast eens per maand."),
+    ("demo-a-17", "Kwadraad", 2023, "Het geldgesprek begint bij ons nu ook bij de vraag hoe "
+     "iemand slaapt; de schuldhulp sluit aan in het tweede gesprek."),
+]
 
 
 @dataclass
@@ -123,6 +133,19 @@ def _mark_demo_examples(participant: User) -> None:
         record_index_event(example.id)
 
 
+def _adoptions() -> None:
+    """Partners that applied each other's examples (only where not recorded yet)."""
+    for ref, name, year, note in ADOPTIONS:
+        example = db.session.scalar(select(Example).where(Example.ref == ref))
+        organisation = find_organisation(name)
+        if example is None or organisation is None or db.session.scalar(
+                select(Adoption.id).where(Adoption.example_id == example.id,
+                                          Adoption.organisation_id == organisation.id)):
+            continue
+        db.session.add(Adoption(example=example, organisation=organisation, note=note,
+                                year=year))
+
+
 def _following(participant: User) -> None:
     """The participant keeps two examples and follows a search (weekly)."""
     for example_id in db.session.scalars(select(Example.id).where(Example.ref.in_(KEPT))):
@@ -148,5 +171,6 @@ def load_demo() -> DemoReport:
     _mark_demo_examples(participant)
     _in_progress(participant, records)
     _following(participant)
+    _adoptions()
     report.accounts = [(user.email, user.role, password) for user, password in accounts]
     return report

@@ -124,6 +124,11 @@ def can_save_example(actor, example) -> bool:
     return _is_member(actor) and example.status == "published"
 
 
+def can_record_adoption(actor, example) -> bool:
+    """A member records that their organisation applied a published example too."""
+    return _is_member(actor) and example.status == "published"
+
+
 def can_manage_own_account(actor) -> bool:
     """An active member changes their own profile, password and sessions."""
     return _is_member(actor)
@@ -132,7 +137,7 @@ def can_manage_own_account(actor) -> bool:
 # The operations, paired with the rule they follow.
 can_update_example = can_edit_example
 can_decide = can_set_featured = can_archive = can_restore = can_moderate_example
-can_decide_many = can_moderate_example
+can_decide_many = can_remove_adoption = can_moderate_example
 can_resolve_report = can_dismiss_report = can_handle_reports
 can_update_leeratelier = can_create_leeratelier
 # What a member follows is their own: any active member.

@@ -3,11 +3,12 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from kb.markdown import render_markdown
-from kb.services import following, listings
+from kb.services import adoptions, following, listings
 from kb.services import leerateliers as workshops
 from kb.services.errors import NotFound
 from kb.services.examples import get_example
 from kb.services.search import related_examples
+from kb.util import utcnow
 from kb.web.helpers import page_arg, safe_next
 from kb.web.leerateliers import qr_svg
 
@@ -44,12 +45,20 @@ def example(example_id: int, slug: str | None = None):
         abort(404)
     if slug != item.slug:
         return redirect(url_for(".example", example_id=item.id, slug=item.slug), 301)
+    return render_example(item)
+
+
+def render_example(item, **extra):
+    """An example's page (also re-rendered by forms on it, with their errors in extra)."""
+    context = {"adoption_errors": {}, "adoption_values": {}, "now_year": utcnow().year,
+               **extra}
     return render_template("public/example.html", example=item,
                            related=related_examples(item) if item.is_published else [],
                            body=render_markdown(item.body),
                            impact=render_markdown(item.impact),
                            evidence=render_markdown(item.evidence),
-                           saved=following.is_saved(current_user, item.id))
+                           saved=following.is_saved(current_user, item.id),
+                           adoptions=adoptions.adoptions_of(item), **context)
 
 
 @bp.get("/organisaties")
@@ -64,7 +73,8 @@ def organisation(slug: str):
     """An organisation and its published examples."""
     org, pagination = _with_examples(listings.organisation_with_examples, slug)
     return render_template("public/organisation.html", organisation=org,
-                           pagination=pagination)
+                           pagination=pagination, applied_by=adoptions.applied_by(org.id),
+                           applied_from=adoptions.applied_from(org.id))
 
 
 @bp.get("/leerateliers")

@@ -1,0 +1,45 @@
+""""Ook toegepast bij": recording on an example's page that one's organisation applied it
+too, and a moderator removing such a record."""
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from kb.services import adoptions as service
+from kb.services.errors import Invalid
+from kb.services.examples import get_example
+from kb.web.forms import ActionForm
+from kb.web.public import render_example
+
+bp = Blueprint("adoptions", __name__)
+
+
+@bp.post("/voorbeelden/<int:example_id>/toegepast")
+@login_required
+def record(example_id: int):
+    """Record an adoption (note, year); refused, the page comes back with the errors."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    values = {"note": request.form.get("note", ""), "year": request.form.get("year", "")}
+    try:
+        service.record_adoption(current_user, example_id, values["note"], values["year"])
+    except Invalid as exc:
+        example = get_example(current_user, example_id)
+        return render_example(example, adoption_errors=exc.errors, adoption_values=values), 400
+    flash(_("Dank je! Bij dit voorbeeld staat nu dat jouw organisatie het ook toepaste."),
+          "success")
+    example = get_example(current_user, example_id)
+    return redirect(url_for("public.example", example_id=example.id, slug=example.slug,
+                            _anchor="toegepast"))
+
+
+@bp.post("/toepassingen/<int:adoption_id>/verwijderen")
+@login_required
+def remove(adoption_id: int):
+    """Remove an adoption (moderators) and go back to the example."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    service.remove_adoption(current_user, adoption_id)
+    flash(_("De toepassing is verwijderd."), "success")
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//")
+                    else url_for("public.home"))

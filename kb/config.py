@@ -53,6 +53,7 @@ class Defaults:
     REGISTER_LIMIT = "5 per hour"
     RESET_LIMIT = "5 per hour"
     SUBMIT_LIMIT = "30 per hour"
+    CONTACT_LIMIT = "20 per hour"  # messages to authors, per client address
     SEARCH_LIMIT = "120 per minute"  # anonymous searches (page, API, feeds together)
     # ... and per account, counted in the database so every worker and host agrees.
     ACCOUNT_LIMITS = {  # kind: (attempts, window in seconds)
@@ -65,6 +66,7 @@ class Defaults:
         "login-address": (40, 15 * 60),
         "reset": (3, 3600),
         "submit": (20, 3600),
+        "contact": (10, 24 * 3600),  # messages to authors, per account
     }
 
     # Mail for password-reset links; without MAIL_SERVER the link is written to the log.

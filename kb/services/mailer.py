@@ -18,10 +18,11 @@ _pending: set[Future] = set()
 _pending_lock = threading.Lock()
 
 
-def send_later(to: str, subject: str, body: str, about: str) -> None:
+def send_later(to: str, subject: str, body: str, about: str,
+               reply_to: str | None = None) -> None:
     """Send a mail in the background; `about` names it in the log, without the address."""
     app = current_app._get_current_object()
-    future = _pool.submit(_send, app, to, subject, body, about)
+    future = _pool.submit(_send, app, to, subject, body, about, reply_to)
     with _pending_lock:
         _pending.add(future)
     future.add_done_callback(_forget)
@@ -33,7 +34,8 @@ def _forget(future: Future) -> None:
         _pending.discard(future)
 
 
-def _send(app, to: str, subject: str, body: str, about: str) -> None:
+def _send(app, to: str, subject: str, body: str, about: str,
+          reply_to: str | None = None) -> None:
     """Deliver one mail through the configured SMTP server (or log why not)."""
     with app.app_context():
         if not app.config.get("MAIL_SERVER"):
@@ -44,7 +46,8 @@ def _send(app, to: str, subject: str, body: str, about: str) -> None:
                             "(set MAIL_LOG_LINKS to write such mail to the log)", about)
             return
         try:
-            EmailMessage(subject, body, to=[to]).send()
+            EmailMessage(subject, body, to=[to],
+                         reply_to=[reply_to] if reply_to else None).send()
         except Exception:  # noqa: BLE001 - a thread has nobody to raise to
             log.exception("sending %s failed", about)
 

@@ -129,6 +129,14 @@ def can_record_adoption(actor, example) -> bool:
     return _is_member(actor) and example.status == "published"
 
 
+def can_contact_author(actor, example) -> bool:
+    """A member writes to the author of a published example who opted in (not to oneself,
+    not to a blocked account)."""
+    author = example.author
+    return (_is_member(actor) and example.status == "published" and example.contact_opt_in
+            and author is not None and author.active and author.id != actor.id)
+
+
 def can_manage_own_account(actor) -> bool:
     """An active member changes their own profile, password and sessions."""
     return _is_member(actor)

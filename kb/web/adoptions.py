@@ -1,10 +1,13 @@
-""""Ook toegepast bij": recording on an example's page that one's organisation applied it
-too, and a moderator removing such a record."""
-from flask import Blueprint, abort, flash, redirect, request, url_for
+"""What readers do on an example's page for its author: record that their organisation
+applied it too ("ook toegepast bij", which a moderator may remove), and write to the
+author without seeing their address."""
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from kb.extensions import limiter
 from kb.services import adoptions as service
+from kb.services import contact
 from kb.services.errors import Invalid
 from kb.services.examples import get_example
 from kb.web.forms import ActionForm
@@ -43,3 +46,22 @@ def remove(adoption_id: int):
     target = request.form.get("next", "")
     return redirect(target if target.startswith("/") and not target.startswith("//")
                     else url_for("public.home"))
+
+
+@bp.post("/voorbeelden/<int:example_id>/contact")
+@login_required
+@limiter.limit(lambda: current_app.config["CONTACT_LIMIT"])
+def write(example_id: int):
+    """Mail the author a message; refused, the page comes back with the text kept."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    message = request.form.get("message", "")
+    try:
+        contact.contact_author(current_user, example_id, message)
+    except Invalid as exc:
+        example = get_example(current_user, example_id)
+        return render_example(example, contact_errors=exc.errors,
+                              contact_message=message), 400
+    flash(_("Je bericht is verstuurd. De auteur kan je per mail antwoorden."), "success")
+    example = get_example(current_user, example_id)
+    return redirect(url_for("public.example", example_id=example.id, slug=example.slug))

@@ -64,8 +64,8 @@ class ExampleForm(FlaskForm):
     links = TextAreaField(_l("Links"), description=_l("Webadressen met meer informatie, één "
                                                       "per regel (http of https)"))
     contact_opt_in = BooleanField(_l("Collega’s mogen contact met mij opnemen over dit "
-                                     "voorbeeld (je e-mailadres is alleen zichtbaar voor "
-                                     "ingelogde gebruikers)"))
+                                     "voorbeeld (via een formulier; je e-mailadres blijft "
+                                     "verborgen tot je zelf antwoordt)"))
 
 
 def _add_kind_fields() -> None:

@@ -51,7 +51,7 @@ def example(example_id: int, slug: str | None = None):
 def render_example(item, **extra):
     """An example's page (also re-rendered by forms on it, with their errors in extra)."""
     context = {"adoption_errors": {}, "adoption_values": {}, "now_year": utcnow().year,
-               **extra}
+               "contact_errors": {}, "contact_message": "", **extra}
     return render_template("public/example.html", example=item,
                            related=related_examples(item) if item.is_published else [],
                            body=render_markdown(item.body),

@@ -62,3 +62,25 @@ def test_a_participant_shares_an_example_from_the_leeratelier(live_server, live_
     page.wait_for_url(re.compile("/mijn-voorbeelden"))
     assert page.locator(".my-example", has_text="Bewoners vertellen in de buurtkamer") \
         .locator(".status").first.inner_text() == "ingediend"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_an_example_page_with_its_forms_for_readers_is_accessible(live_server, live_env, page,
+                                                                  width):
+    email = f"lezer-{width}@praktijkbank.example"
+    subprocess.run([KB, "users", "create", email, "--name", "Lies de Lezer", "--role",
+                    "participant", "--organisation", "Reos", "--password-stdin"],
+                   input="lezer-wachtwoord-9", env=live_env, check=True, capture_output=True,
+                   text=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server + "/inloggen")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill("lezer-wachtwoord-9")
+    page.get_by_role("button", name="Inloggen").click()
+    page.goto(live_server + "/zoeken?q=weduwnaar")  # a demo example whose author opted in
+    page.get_by_role("link", name=re.compile("^Huisbezoek bij een weduwnaar")).click()
+    assert page.get_by_label("Je bericht aan Sanne de Vries").is_visible()
+    assert "deelnemer@praktijkbank.example" not in page.content()
+    assert page.get_by_role("button", name="Wij pasten dit ook toe").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert serious_violations(page) == []

@@ -54,6 +54,8 @@ class Defaults:
     RESET_LIMIT = "5 per hour"
     SUBMIT_LIMIT = "30 per hour"
     CONTACT_LIMIT = "20 per hour"  # messages to authors, per client address
+    AUTOSAVE_LIMIT = "30 per minute"  # the form's automatic saves, per account
+    SIMILAR_LIMIT = "60 per minute"  # "lijkt op" while writing, per client address
     SEARCH_LIMIT = "120 per minute"  # anonymous searches (page, API, feeds together)
     # ... and per account, counted in the database so every worker and host agrees.
     ACCOUNT_LIMITS = {  # kind: (attempts, window in seconds)

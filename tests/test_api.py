@@ -8,7 +8,7 @@ def test_openapi_description_is_valid_and_lists_the_endpoints(client):
     document = client.get("/api/v1/openapi.json").get_json()
     validate(document)
     assert set(document["paths"]) == {"/api/v1/search", "/api/v1/examples/{id}",
-                                      "/api/v1/taxonomy"}
+                                      "/api/v1/similar", "/api/v1/taxonomy"}
 
 
 def test_example_endpoint_gives_the_record_and_hides_unpublished(client):

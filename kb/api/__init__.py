@@ -1,10 +1,10 @@
 """The read API (JSON): search, one example, the taxonomy."""
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 
 from kb.api import shapes
 from kb.api.export import csv_export, json_export
-from kb.extensions import csrf
+from kb.extensions import csrf, limiter
 from kb.services import search as search_service
 from kb.services.errors import Invalid, NotFound
 from kb.services.examples import get_example
@@ -61,6 +61,19 @@ def search():
     # (corrected_from says so), unless exact=1 asks for the words as typed.
     page = search_service.search(search_request, own_examples=own_examples())
     return jsonify(shapes.search_answer(page))
+
+
+@bp.get("/similar")
+@limiter.limit(lambda: current_app.config["SIMILAR_LIMIT"])
+def similar():
+    """Up to five published examples like the title and summary being written (the
+    example form asks while one types); exclude = the id of the example being edited."""
+    try:
+        text, exclude = search_service.parse_similar(request.args)
+    except Invalid as exc:
+        return _error(400, _("Ongeldige parameters"), exc.errors)
+    found = search_service.similar_while_writing(text, exclude)
+    return jsonify({"results": [shapes.result_record(example) for example in found]})
 
 
 @bp.get("/examples/<int:example_id>")

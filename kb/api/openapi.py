@@ -1,7 +1,16 @@
 """The OpenAPI 3 description of the read API, with the taxonomy's current values: what
 it accepts is exactly what it says."""
 from kb.search.schema import FACETS
-from kb.services.search import MAX_FREE_VALUE, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY, SORTS, TERM_FACETS
+from kb.services.records import TEXT_LIMITS
+from kb.services.search import (
+    MAX_FREE_VALUE,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUERY,
+    SIMILAR_FIELDS,
+    SORTS,
+    TERM_FACETS,
+)
 from kb.services.taxonomy import terms_of_kind
 from kb.taxonomy import KINDS_TABLE
 from kb.util import MAX_ID
@@ -140,6 +149,24 @@ def _search_operation() -> dict:
                         "400": ERROR, "429": TOO_MANY, "503": BUSY}}}
 
 
+def _similar_operation() -> dict:
+    """GET /api/v1/similar."""
+    parameters = [{"name": name, "in": "query", "description": f"the {name} being written",
+                   "schema": {"type": "string", "maxLength": TEXT_LIMITS[name][2],
+                              "pattern": PLAIN_TEXT}} for name in SIMILAR_FIELDS]
+    parameters.append({"name": "exclude", "in": "query",
+                       "description": "id of the example being edited (left out)",
+                       "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}})
+    found = {"type": "object", "properties": {"results": {
+        "type": "array", "maxItems": 5, "items": {"$ref": "#/components/schemas/Result"}}}}
+    return {"get": {"summary": "Published examples like a title and summary being written",
+                    "operationId": "similar", "parameters": parameters, "responses": {
+                        "200": {"description": "Up to five, most alike first; none for a "
+                                               "text too short to compare",
+                                "content": {"application/json": {"schema": found}}},
+                        "400": ERROR, "429": TOO_MANY, "503": BUSY}}}
+
+
 def openapi_document() -> dict:
     """The whole description."""
     return {
@@ -158,6 +185,7 @@ def openapi_document() -> dict:
                 "responses": {"200": {"description": "The example", "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Example"}}}},
                     "404": ERROR, "503": BUSY}}},
+            "/api/v1/similar": _similar_operation(),
             "/api/v1/taxonomy": {"get": {
                 "summary": "The active taxonomy values with Dutch and English labels",
                 "operationId": "taxonomy",

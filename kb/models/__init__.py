@@ -1,5 +1,6 @@
 """The data model; importing this package registers every table on db.metadata."""
 from kb.models.adoption import Adoption
+from kb.models.autosave import Autosave
 from kb.models.example import STATUSES, Example, Revision, example_term
 from kb.models.following import Bookmark, DigestItem, SavedSearch
 from kb.models.importing import ImportRun, StagedExample
@@ -13,7 +14,7 @@ from kb.models.taxonomy import KINDS, Term
 from kb.models.throttle import ThrottleEvent
 from kb.models.user import ROLES, User
 
-__all__ = ["Adoption", "Bookmark", "Decision", "DigestItem", "Example", "ImportRun", "IndexEvent",
-           "KINDS", "LearningQuestion", "Leeratelier", "LoginSession", "Organisation", "ROLES",
-           "Report", "Revision", "STATUSES", "SavedSearch", "StagedExample", "SynonymGroup",
-           "Term", "ThrottleEvent", "User", "example_term"]
+__all__ = ["Adoption", "Autosave", "Bookmark", "Decision", "DigestItem", "Example", "ImportRun",
+           "IndexEvent", "KINDS", "LearningQuestion", "Leeratelier", "LoginSession",
+           "Organisation", "ROLES", "Report", "Revision", "STATUSES", "SavedSearch",
+           "StagedExample", "SynonymGroup", "Term", "ThrottleEvent", "User", "example_term"]

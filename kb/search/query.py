@@ -1,12 +1,15 @@
 """The query side: concepts matched strictly (relaxed honestly when too few match),
 filters, disjunctive facet counts, pages, snippets, corrections."""
 import logging
+import math
 import threading
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 from markupsafe import Markup
+from whoosh.query import Or, Term
 
 from kb.database import db
 from kb.search import indexer
@@ -20,9 +23,12 @@ from kb.search.synonyms import current_synonyms
 
 log = logging.getLogger(__name__)
 __all__ = ["IndexUnavailable", "SearchRequest", "all_ids", "run", "related",
-           "warm_up_in_background"]
+           "similar_to_text", "warm_up_in_background"]
 ALL, MOST, NONE = "all", "most", "none"
 PART_WEIGHT = 0.7  # a typed compound found by its parts ranks below the compound itself
+SIMILAR_TERMS = 12  # key terms taken from a text being written
+SIMILAR_FIELDS = ("title", "summary", "body")
+SIMILAR_SHARED = 2  # distinct key terms an example must share to count as like the text
 
 
 @dataclass
@@ -250,6 +256,48 @@ def _related(searcher, cache: SearcherCache, example_id: int, limit: int) -> lis
     hits = searcher.more_like(docnum, "body", top=limit, numterms=25,
                               filter=set(np.flatnonzero(cache.examples).tolist()))
     return [int(hit["id"]) for hit in hits]
+
+
+def similar_to_text(text: str, exclude: int | None = None, limit: int = 5) -> list[int]:
+    """Ids of the published examples most like a text being written (its title and
+    summary), best first, without the example being edited; none while the index is
+    unavailable."""
+    try:
+        with _reading() as (searcher, cache, _status):
+            return _similar(searcher, cache, text, exclude, limit)
+    except IndexUnavailable:
+        return []
+
+
+def _key_terms(searcher, text: str) -> list[tuple[str, float]]:
+    """The text's analysed words that some example has, weighed by how often the text says
+    them and how rare they are in the collection, the weightiest first."""
+    counts = Counter(searcher.schema["body"].process_text(text, mode="index"))
+    total = searcher.doc_count()
+    weights = {}
+    for word, count in counts.items():
+        frequency = max(searcher.doc_frequency(name, word) for name in SIMILAR_FIELDS)
+        if frequency:
+            weights[word] = count * math.log(1 + total / frequency)
+    return sorted(weights.items(), key=lambda item: -item[1])[:SIMILAR_TERMS]
+
+
+def _similar(searcher, cache: SearcherCache, text: str, exclude: int | None,
+             limit: int) -> list[int]:
+    """The text's key terms (weighed against the collection) searched in title, summary
+    and body; an example must share a few of them, one common word is no likeness."""
+    terms = _key_terms(searcher, text)
+    if len(terms) < SIMILAR_SHARED:
+        return []
+    wanted = Or([Term(name, word, boost=weight) for word, weight in terms
+                 for name in SIMILAR_FIELDS])
+    own = searcher.document_number(id=str(exclude)) if exclude is not None else None
+    hits = searcher.search(wanted, limit=limit * 3, terms=True,
+                           filter=set(np.flatnonzero(cache.examples).tolist()),
+                           mask={own} if own is not None else None)
+    alike = [hit for hit in hits
+             if len({word for _name, word in hit.matched_terms()}) >= SIMILAR_SHARED]
+    return [int(hit["id"]) for hit in alike[:limit]]
 
 
 def warm_up_in_background(app) -> threading.Thread:

@@ -9,6 +9,7 @@ from kb.database import db
 from kb.models import Decision, Example, Revision
 from kb.services import permissions as perm
 from kb.services import throttle
+from kb.services.autosave import forget as forget_autosave
 from kb.services.errors import Invalid
 from kb.services.records import CleanRecord, to_record, validate_record
 from kb.services.taxonomy import (
@@ -147,6 +148,7 @@ def create_example(actor, data: dict, *, submit: bool = False,
     if submit:
         set_status(example, "submitted", actor)
     record_index_event(example.id)
+    forget_autosave(actor, None)
     return example
 
 
@@ -172,6 +174,7 @@ def update_example(actor, example_id: int, data: dict, *, submit: bool = False,
     check_leeratelier(actor, clean)
     if contact_opt_in is not None:  # how to be reached is not content under review
         example.contact_opt_in = contact_opt_in
+    forget_autosave(actor, example.id)
     if example.status == "published" and not perm.can_moderate_example(actor, example):
         _count_submission(actor)
         _propose_edit(example, actor, clean)

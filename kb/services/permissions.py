@@ -53,6 +53,19 @@ def can_edit_example(actor, example) -> bool:
     return _is_author(actor, example) and example.status != "archived"
 
 
+def can_autosave(actor, example) -> bool:
+    """A member keeps what they type in a form they may use: a new example, or an example
+    they may edit."""
+    if example is None:
+        return can_create_example(actor)
+    return can_edit_example(actor, example)
+
+
+def can_discard_autosave(actor) -> bool:
+    """A member throws away their own unsaved text."""
+    return _is_member(actor)
+
+
 def can_withdraw_example(actor, example) -> bool:
     """Authors (and moderators) take back a submission or an edit awaiting review."""
     if not (_is_author(actor, example) or _is_moderator(actor)):

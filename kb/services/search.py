@@ -15,7 +15,8 @@ from kb.search.concepts import typed_words
 from kb.search.schema import FACETS
 from kb.services.errors import Invalid
 from kb.services.listings import public_organisation_labels, search_in_database
-from kb.util import parse_int
+from kb.services.records import TEXT_LIMITS
+from kb.util import MAX_ID, parse_int
 
 SORTS = ("relevance", "newest", "title")
 TERM_FACETS = taxonomy.KINDS
@@ -25,6 +26,8 @@ MAX_PAGE = 10_000
 MAX_FREE_VALUE = 200
 MAX_EXPORT = 100_000  # examples in one export while the index is rebuilt
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SIMILAR_FIELDS = ("title", "summary")  # what "lijkt op" compares while one writes
+SIMILAR_COUNT = 5
 
 
 def _int_param(args, name: str, default: int, low: int, high: int, errors: dict) -> int:
@@ -227,8 +230,37 @@ def exported(request: index_query.SearchRequest, batch: int = 200):
             db.session.expunge(row)
 
 
-def related_examples(example: Example, limit: int = 4) -> list[Example]:
-    """Published examples like this one (more-like-this on the index)."""
-    ids = index_query.related(example.id, limit)
+def _published_in_order(ids: list[int]) -> list[Example]:
+    """The published examples among ids, in the order of ids."""
     rows = _published_rows(ids)
     return [rows[i] for i in ids if i in rows]
+
+
+def related_examples(example: Example, limit: int = 4) -> list[Example]:
+    """Published examples like this one (more-like-this on the index)."""
+    return _published_in_order(index_query.related(example.id, limit))
+
+
+def parse_similar(args) -> tuple[str, int | None]:
+    """The text being written (title and summary) and the id of the example being edited,
+    from the similar-examples parameters; Invalid names each bad one."""
+    errors: dict[str, str] = {}
+    texts = []
+    for name in SIMILAR_FIELDS:
+        value = CONTROL.sub(" ", args.get(name, "")).strip()
+        maximum = TEXT_LIMITS[name][2]
+        if len(value) > maximum:
+            errors[name] = _("hoogstens %(max)d tekens", max=maximum)
+        texts.append(value)
+    exclude = _int_param(args, "exclude", 0, 1, MAX_ID, errors)
+    if errors:
+        raise Invalid(errors)
+    return "\n".join(texts).strip(), exclude or None
+
+
+def similar_while_writing(text: str, exclude: int | None = None) -> list[Example]:
+    """Up to five published examples like a text being written, so that a participant
+    sees a possible duplicate before submitting; none for an empty text."""
+    if not text:
+        return []
+    return _published_in_order(index_query.similar_to_text(text, exclude, SIMILAR_COUNT))

@@ -1,9 +1,20 @@
 """Contributing: writing, previewing, editing, submitting and following one's own examples."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     SelectField,
@@ -16,6 +27,7 @@ from wtforms import (
 from kb import taxonomy
 from kb.extensions import limiter
 from kb.models import Example
+from kb.services import autosave as typing
 from kb.services import examples as service
 from kb.services import listings
 from kb.services import permissions as perm
@@ -79,8 +91,9 @@ _add_kind_fields()
 
 
 def example_form(record: dict | None = None, contact_opt_in: bool = False,
-                 current_leeratelier: str | None = None) -> ExampleForm:
-    """The form with choices from the current taxonomy, filled from a record on GET."""
+                 current_leeratelier: str | None = None, typed=None) -> ExampleForm:
+    """The form with choices from the current taxonomy, filled on GET from a record, or
+    from the text typed and not yet saved (an Autosave) when there is one."""
     data = None
     if record is not None:
         data = {**record, "year": str(record.get("year") or ""),
@@ -88,7 +101,11 @@ def example_form(record: dict | None = None, contact_opt_in: bool = False,
                 "leeratelier": record.get("leeratelier") or "",
                 "learning_question": record.get("learning_question") or "",
                 "contact_opt_in": contact_opt_in}
-    form = ExampleForm(data=data)
+    if typed is not None:
+        form = ExampleForm(formdata=MultiDict([(name, value) for name, values
+                                               in typed.fields.items() for value in values]))
+    else:
+        form = ExampleForm(data=data)
     for kind in taxonomy.KINDS_TABLE:
         choices = [(t.slug, t.label) for t in terms_of_kind(kind.name)]
         getattr(form, kind.field).choices = choices if kind.many else \
@@ -127,11 +144,21 @@ def _suggestions() -> dict:
             "municipalities": listings.published_municipalities()}
 
 
-def _render(form: ExampleForm, example: Example | None = None, status: int = 200):
-    """The example form, with a preview when asked for."""
+def _render(form: ExampleForm, example: Example | None = None, status: int = 200,
+            typed=None):
+    """The example form, with a preview when asked for, and the time of the unsaved text
+    it was filled from."""
     preview = request.form.get("action") == "preview" and not form.errors
+    saved = typing.last_saved(current_user, example)
     return render_template("contribute/form.html", form=form, example=example,
-                           preview=preview, **_suggestions()), status
+                           preview=preview, restored=typed,
+                           saved_ms=int(saved.timestamp() * 1000) if saved else 0,
+                           **_suggestions()), status
+
+
+def _typed(example_id: int | None):
+    """The participant's unsaved text for this form, offered when the form opens."""
+    return typing.autosaved(current_user, example_id) if request.method == "GET" else None
 
 
 def _limit():
@@ -164,9 +191,10 @@ def _own_defaults() -> dict:
 def new():
     """Write a new example: save it as a draft or submit it for review."""
     perm.require(perm.can_create_example(current_user))
-    form = example_form(_own_defaults() if request.method == "GET" else None)
+    typed = _typed(None)
+    form = example_form(_own_defaults() if request.method == "GET" else None, typed=typed)
     if not form.validate_on_submit() or request.form.get("action") == "preview":
-        return _render(form, status=400 if form.errors else 200)
+        return _render(form, status=400 if form.errors else 200, typed=typed)
     submit = request.form.get("action") == "submit"
     try:
         example = service.create_example(current_user, form_record(form), submit=submit,
@@ -189,10 +217,11 @@ def edit(example_id: int):
     pending = service.pending_edit(example)
     record = (pending.data if pending else to_record(example)) \
         if request.method == "GET" else None
+    typed = _typed(example.id)
     form = example_form(record, example.contact_opt_in,
-                        example.leeratelier.name if example.leeratelier else None)
+                        example.leeratelier.name if example.leeratelier else None, typed)
     if not form.validate_on_submit() or request.form.get("action") == "preview":
-        return _render(form, example, status=400 if form.errors else 200)
+        return _render(form, example, status=400 if form.errors else 200, typed=typed)
     submit = request.form.get("action") == "submit"
     try:
         # The form has no ref field: the example keeps its own.
@@ -216,6 +245,41 @@ def _edit_message(example: Example, submit: bool) -> str:
     if submit:
         return _("Je voorbeeld is ingediend. Een moderator bekijkt het.")
     return _("Je wijzigingen zijn bewaard.")
+
+
+def _autosave_limit():
+    """Flask-Limiter on the automatic saves, per account: a leeratelier writes together
+    behind one address."""
+    return limiter.limit(lambda: current_app.config["AUTOSAVE_LIMIT"],
+                         key_func=lambda: f"account:{current_user.get_id()}")
+
+
+@bp.post("/voorbeelden/nieuw/autosave", defaults={"example_id": None})
+@bp.post("/voorbeelden/<int:example_id>/bewerken/autosave")
+@_autosave_limit()
+def autosave(example_id: int | None):
+    """Keep what is being typed in the form (the form's script posts it every few seconds
+    and on leaving the page); JSON with the time, and a fresh CSRF token for the form."""
+    if not current_user.is_authenticated:  # the script keeps the text and says so
+        return jsonify({"error": {"status": 401,
+                                  "message": _("Je bent niet meer ingelogd.")}}), 401
+    try:
+        saved = typing.autosave(current_user, example_id, request.form)
+    except Invalid as exc:
+        return jsonify({"error": {"status": 400, "message": _("Ongeldige velden"),
+                                  "fields": exc.errors}}), 400
+    return jsonify({"saved_at": saved.saved_at.isoformat(), "csrf_token": generate_csrf()})
+
+
+@bp.post("/voorbeelden/nieuw/autosave/verwerpen", defaults={"example_id": None})
+@bp.post("/voorbeelden/<int:example_id>/bewerken/autosave/verwerpen")
+@login_required
+def discard_autosave(example_id: int | None):
+    """Throw away the unsaved text and open the form as it was saved."""
+    if ActionForm().validate_on_submit():
+        typing.discard_autosave(current_user, example_id)
+        flash(_("De niet-bewaarde tekst is weggegooid."), "success")
+    return redirect(url_for(".edit", example_id=example_id) if example_id else url_for(".new"))
 
 
 @bp.post("/voorbeelden/<int:example_id>/intrekken")

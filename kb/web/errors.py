@@ -30,10 +30,16 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
+def wants_json() -> bool:
+    """True for the API, and for a page's script that asks for JSON (the form's autosave)."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best_match(
+        ["text/html", "application/json"]) == "application/json"
+
+
 def render_error(code: int, detail: str | None = None, fields: dict | None = None):
     """The error page for a status code (JSON for API paths)."""
     title, text = _messages().get(code, (str(code), ""))
-    if request.path.startswith("/api/"):
+    if wants_json():
         body = {"error": {"status": code, "message": detail or title}}
         if fields:
             body["error"]["fields"] = fields
@@ -70,7 +76,7 @@ def is_busy(exc: OperationalError) -> bool:
 def _busy_page():
     """503 "try again shortly", keeping what was typed: a form that sends it again (all
     fields but passwords, which are never written into a page)."""
-    if request.path.startswith("/api/"):
+    if wants_json():
         body = {"error": {"status": 503, "message": _("Het is even te druk. Probeer het zo "
                                                       "nog eens.")}}
         return _with_retry_after((body, 503), RETRY_SECONDS)

@@ -1,6 +1,6 @@
 """Template globals and filters."""
 from flask import request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
@@ -43,6 +43,8 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) \
         if value else ""
+    app.jinja_env.filters["datetime"] = lambda value, fmt="d MMMM HH:mm": \
+        format_datetime(value, fmt) if value else ""
     app.jinja_env.globals.update(url_with=url_with, url_without=url_without,
                                  status_labels=STATUS_LABELS, perm=permissions,
                                  taxonomy_kinds=KINDS_TABLE, evidence_kind=EVIDENCE,

@@ -15,7 +15,8 @@ EXAMPLES = 60
 @pytest.fixture
 def api_schema(app):
     """The live description, generated against a small published collection."""
-    app.config["SEARCH_LIMIT"] = "100000 per minute"  # the fuzzer is one very busy client
+    # The fuzzer is one very busy client.
+    app.config.update(SEARCH_LIMIT="100000 per minute", SIMILAR_LIMIT="100000 per minute")
     factories.example(title="Mantelzorg in de wijk", themes=["mantelzorg"])
     factories.example(title="Samen koken tegen eenzaamheid", themes=["eenzaamheid"])
     factories.example("draft", title="Een concept")
@@ -26,7 +27,8 @@ def test_the_api_keeps_its_description(api_schema):
     checks = CHECKS.get_all()
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert {operation.label for operation in operations} == {
-        "GET /api/v1/search", "GET /api/v1/examples/{id}", "GET /api/v1/taxonomy"}
+        "GET /api/v1/search", "GET /api/v1/examples/{id}", "GET /api/v1/similar",
+        "GET /api/v1/taxonomy"}
     for operation in operations:  # a failure raises, naming the check and the request
         @settings(max_examples=EXAMPLES, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))

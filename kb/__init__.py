@@ -161,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
         insight,
         leerateliers,
         moderation,
+        notifications,
         public,
         search,
         users,
@@ -176,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(adoptions.bp)
     app.register_blueprint(following.bp)
+    app.register_blueprint(notifications.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(insight.bp)
     app.register_blueprint(leerateliers.bp)

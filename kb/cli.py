@@ -253,16 +253,20 @@ def restore_command(file: str) -> None:
 @click.command("digest")
 @with_appcontext
 def digest_command() -> None:
-    """Mail the saved searches' digests that are due (run it hourly from cron or a timer;
-    a second run sends nothing twice)."""
+    """Mail the saved searches' digests and the moderators' queue mails that are due (run
+    it every 15 minutes from cron or a timer; a second run sends nothing twice)."""
     from flask import current_app
 
+    from kb.services import mailer
     from kb.services.following import send_digests
+    from kb.services.notifications import send_queue_mails
     # Links in the mail point at the public address (there is no request to take it from).
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         report = send_digests()
+        queued = send_queue_mails()
+        mailer.drain()
     click.echo(f"Digests: {report.due} due, {report.mailed} mailed, {report.examples} "
-               "examples.")
+               f"examples. Queue mails: {queued}.")
 
 
 def register_commands(app) -> None:

@@ -3,7 +3,7 @@ import datetime as dt
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -36,6 +36,10 @@ class User(UserMixin, db.Model):
     # Set when the owner followed a link mailed to the address (or an admin made the
     # account); until then the account cannot log in.
     email_confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The kinds of notification mail the person switched off (kb.services.notifications).
+    notifications_off: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    # When a moderator was last mailed about the queue: at most one such mail an hour.
+    queue_mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     login_key = None  # the key of the server-side session this object was loaded for
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from kb.database import db
 from kb.models import Adoption, Example
+from kb.services import notifications
 from kb.services import permissions as perm
 from kb.services.errors import Invalid, NotFound
 from kb.services.examples import get_example
@@ -52,6 +53,7 @@ def record_adoption(actor, example_id: int, note, year) -> Adoption:
                         note=text, year=number)
     db.session.add(adoption)
     db.session.flush()
+    notifications.applied(adoption)
     return adoption
 
 

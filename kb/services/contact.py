@@ -6,7 +6,7 @@ import logging
 from flask import url_for
 from flask_babel import gettext as _
 
-from kb.services import mailer, throttle
+from kb.services import mailer, notifications, throttle
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
 from kb.services.examples import get_example
@@ -33,7 +33,8 @@ def _body(actor, example, text: str) -> str:
         _("%(who)s schreef je via Praktijkbank over je voorbeeld “%(title)s”:", who=who,
           title=example.title), link, "", text, "",
         _("Antwoord je op deze mail, dan gaat je antwoord naar %(who)s. Je eigen adres ziet "
-          "die pas als je antwoordt.", who=actor.name)])
+          "die pas als je antwoordt.", who=actor.name),
+        notifications.footer_for(example.author, "messages")])
 
 
 @unit_of_work

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from kb.database import db
 from kb.models import Adoption, Example, User
+from kb.services import notifications
 from kb.services.accounts import generate_password
 from kb.services.examples import create_example, set_status
 from kb.services.following import save_example, save_search
@@ -169,7 +170,8 @@ def load_demo() -> DemoReport:
         _spread_dates(list(imported), moderator)
     participant = accounts[0][0]
     _mark_demo_examples(participant)
-    _in_progress(participant, records)
+    with notifications.quietly():  # the demo's own submissions are no news to anyone
+        _in_progress(participant, records)
     _following(participant)
     _adoptions()
     report.accounts = [(user.email, user.role, password) for user, password in accounts]

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from kb import taxonomy
 from kb.database import db
 from kb.models import Decision, Example, Revision
+from kb.services import notifications, throttle
 from kb.services import permissions as perm
-from kb.services import throttle
 from kb.services.autosave import forget as forget_autosave
 from kb.services.errors import Invalid
 from kb.services.records import CleanRecord, to_record, validate_record
@@ -147,6 +147,7 @@ def create_example(actor, data: dict, *, submit: bool = False,
     record_revision(example, actor, "created")
     if submit:
         set_status(example, "submitted", actor)
+        notifications.mail_queue()
     record_index_event(example.id)
     forget_autosave(actor, None)
     return example
@@ -178,12 +179,14 @@ def update_example(actor, example_id: int, data: dict, *, submit: bool = False,
     if example.status == "published" and not perm.can_moderate_example(actor, example):
         _count_submission(actor)
         _propose_edit(example, actor, clean)
+        notifications.mail_queue()
         return example
     apply_record(example, clean)
     record_revision(example, actor, "edited")
     if submit and example.status != "submitted":
         _count_submission(actor)
         set_status(example, "submitted", actor)
+        notifications.mail_queue()
     record_index_event(example.id)
     return example
 

@@ -147,7 +147,13 @@ def can_contact_author(actor, example) -> bool:
     not to a blocked account)."""
     author = example.author
     return (_is_member(actor) and example.status == "published" and example.contact_opt_in
-            and author is not None and author.active and author.id != actor.id)
+            and author is not None and author.active and author.id != actor.id
+            and "messages" not in (author.notifications_off or []))
+
+
+def can_set_notifications(actor) -> bool:
+    """An active member chooses which mail they get."""
+    return _is_member(actor)
 
 
 def can_manage_own_account(actor) -> bool:

@@ -6,6 +6,8 @@ from flask import g, has_app_context
 from kb.database import db, write_intent
 from kb.models import IndexEvent
 
+AFTER_COMMIT = "kb.after_commit"  # the session's list of what to run once it committed
+
 
 def unit_of_work(fn):
     """Run fn in one write transaction; commit on success, roll back on any error."""
@@ -23,15 +25,24 @@ def unit_of_work(fn):
         try:
             result = fn(*args, **kwargs)
             session.commit()
-            return result
         except BaseException:
+            session.info.pop(AFTER_COMMIT, None)
             session.rollback()
             raise
         finally:
             write_intent.reset(token)
+        for later in session.info.pop(AFTER_COMMIT, []):
+            later()
+        return result
 
     wrapper.changes_data = True  # an operation: paired with a permission check
     return wrapper
+
+
+def after_commit(fn) -> None:
+    """Run fn once the current unit of work has committed, and never if it rolls back:
+    mail about a change goes out only when the change is there."""
+    db.session().info.setdefault(AFTER_COMMIT, []).append(fn)
 
 
 def changes_data(fn):

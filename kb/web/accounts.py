@@ -17,7 +17,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from kb.extensions import limiter
-from kb.services import accounts
+from kb.services import accounts, notifications
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
 from kb.services.throttle import TooMany
@@ -182,7 +182,10 @@ def _account_page(profile=None, password=None, status: int = 200):
                                      organisation=current_user.organisation_label)
     return render_template("accounts/account.html", profile=profile,
                            password=password or PasswordForm(), action=ActionForm(),
-                           partners=partner_names()), status
+                           partners=partner_names(),
+                           notification_kinds=[(kind, notifications.KINDS[kind])
+                                               for kind in notifications.kinds_for(current_user)],
+                           ), status
 
 
 @bp.post("/account")

@@ -251,7 +251,7 @@ def _autosave_limit():
     """Flask-Limiter on the automatic saves, per account: a leeratelier writes together
     behind one address."""
     return limiter.limit(lambda: current_app.config["AUTOSAVE_LIMIT"],
-                         key_func=lambda: f"account:{current_user.get_id()}")
+                         key_func=lambda: f"account:{getattr(current_user, 'id', None)}")
 
 
 @bp.post("/voorbeelden/nieuw/autosave", defaults={"example_id": None})

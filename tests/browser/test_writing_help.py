@@ -101,3 +101,22 @@ def test_leaving_the_page_saves_what_was_typed(live_server, live_env, browser, p
     assert other.get_by_label("Titel").input_value() == ""
     assert other.get_by_text("is weggegooid").is_visible()
     other.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_mail_choices_on_the_account_page(live_server, live_env, page, width):
+    email = f"keuzes-{width}-" + WRITER[0]
+    create_writer(live_env, email)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, email)
+    page.goto(live_server + "/account")
+    choice = page.get_by_label("een andere organisatie heeft mijn voorbeeld ook toegepast")
+    assert choice.is_checked()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert serious_violations(page) == []
+    choice.uncheck()
+    page.get_by_role("button", name="Keuzes bewaren").click()
+    assert page.get_by_text("Je keuzes voor mail zijn bewaard.").is_visible()
+    assert not page.get_by_label("een andere organisatie heeft mijn voorbeeld ook "
+                                 "toegepast").is_checked()
+    snapshot(page, f"account-mail-{width}")

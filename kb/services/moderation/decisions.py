@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from kb.database import db
 from kb.models import Decision, Example, Revision
+from kb.services import notifications
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
 from kb.services.examples import apply_record, check_ref_free, get_example, set_status
@@ -74,11 +75,13 @@ def decide(actor, example_id: int, decision: str, reason: str | None = "") -> Ex
     example = moderated_example(example_id)
     reason = clean_reason(decision, reason)
     revision = edit_to_decide(example)
-    if example.status == "submitted":
+    on_edit = example.status != "submitted"
+    if not on_edit:
         set_status(example, DECISIONS[decision], actor, reason)
     elif revision is not None:
         _decide_edit(example, revision, actor, decision, reason)
     else:
         raise Invalid({"decision": _("Er is niets te beoordelen: dit voorbeeld is niet "
                                      "ingediend en heeft geen bewerking die wacht.")})
+    notifications.decided(actor, example, decision, reason, on_edit)
     return example

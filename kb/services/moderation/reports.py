@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from kb.database import db
 from kb.models import Example, Report
+from kb.services import notifications
 from kb.services import permissions as perm
 from kb.services.errors import Invalid, NotFound
 from kb.services.examples import get_example
@@ -34,6 +35,7 @@ def report_example(actor, example_id: int, reason: str | None) -> Report:
         raise Invalid({"reason": _("Je hebt dit voorbeeld al gemeld; een moderator kijkt ernaar.")})
     report = Report(example=example, reporter_id=actor.id, reason=reason, status="open")
     db.session.add(report)
+    notifications.mail_queue()
     return report
 
 

@@ -21,6 +21,9 @@ def record(**overrides) -> dict:
         "body": "## Aanleiding\n\nVeel ouderen in de wijk voelden zich **eenzaam**.",
         "impact": "Minder eenzaamheid en meer bewegen.",
         "evidence": "Korte vragenlijst voor en na, en verhalen van deelnemers.",
+        # The practical fields are optional: empty, as in most records.
+        "needs": "", "costs": "", "duration": "", "success_factors": "", "pitfalls": "",
+        "contact_role": "",
         "dimensions": ["lichaamsfuncties", "meedoen"],
         "themes": ["eenzaamheid"],
         "organisation": "Participe",

@@ -1,7 +1,7 @@
 """The OpenAPI 3 description of the read API, with the taxonomy's current values: what
 it accepts is exactly what it says."""
 from kb.search.schema import FACETS
-from kb.services.records import TEXT_LIMITS
+from kb.services.records import PRACTICAL, TEXT_LIMITS
 from kb.services.search import (
     MAX_FREE_VALUE,
     MAX_PAGE,
@@ -23,7 +23,8 @@ FILTER_HELP = {
 }
 
 STRING_LIST = {"type": "array", "items": {"type": "string"}}
-TEXT_FIELDS = ("title", "summary", "body", "impact", "evidence", "organisation", "municipality")
+TEXT_FIELDS = ("title", "summary", "body", "impact", "evidence", *PRACTICAL, "organisation",
+               "municipality")
 # Text without control characters (tab, line feed and carriage return are allowed).
 PLAIN_TEXT = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$"
 JSON_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
@@ -94,6 +95,7 @@ def _schemas() -> dict:
         "Example": {"type": "object", "properties": {
             **result_props, "body": {"type": "string", "description": "Markdown"},
             "impact": {"type": "string"}, "evidence": {"type": "string"},
+            **{name: {"type": "string"} for name in PRACTICAL},
             "leeratelier": {"type": "string", "nullable": True},
             "learning_question": {"type": "string", "nullable": True,
                                   "description": "the leeratelier's learning question it "

@@ -35,6 +35,14 @@ class Example(db.Model):
     body: Mapped[str] = mapped_column(Text)
     impact: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[str] = mapped_column(Text, default="")
+    # The practical side (all optional): what it takes, what it costs, how long it runs,
+    # what made it work, what to watch out for, and the contact person's role.
+    needs: Mapped[str] = mapped_column(Text, default="", server_default="")
+    costs: Mapped[str] = mapped_column(Text, default="", server_default="")
+    duration: Mapped[str] = mapped_column(Text, default="", server_default="")
+    success_factors: Mapped[str] = mapped_column(Text, default="", server_default="")
+    pitfalls: Mapped[str] = mapped_column(Text, default="", server_default="")
+    contact_role: Mapped[str] = mapped_column(String(200), default="", server_default="")
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     # Each single-valued taxonomy kind adds a column <kind>_id and a relationship <kind>,
     # each multi-valued one a list property <field>: see _declare_kinds below.

@@ -36,6 +36,12 @@ def _labels(example: Example) -> str:
     return " ".join(f"{term.label_nl} {term.label_en}" for term in terms)
 
 
+def _practical(example: Example) -> list[str]:
+    """The practical fields' text (what it takes, costs, time, what worked, pitfalls)."""
+    return [getattr(example, name) or "" for name in
+            ("needs", "costs", "duration", "success_factors", "pitfalls")]
+
+
 def document_for(example: Example) -> dict:
     """The index document of a published example."""
     body = plain_text(example.body)
@@ -47,10 +53,11 @@ def document_for(example: Example) -> dict:
         "kind": "example",
         "title": example.title,
         "summary": example.summary,
-        "body": "\n\n".join(filter(None, [body, example.impact, example.evidence])),
+        "body": "\n\n".join(filter(None, [body, example.impact, example.evidence,
+                                           *_practical(example)])),
         "extra": extra,
         "spell": distinct_words(example.title, example.summary, body, example.impact or "",
-                                example.evidence or ""),
+                                example.evidence or "", *_practical(example)),
         "published": _milliseconds(example.published_at),
         "title_sort": slugify(example.title, 200),
         **{kind.name: ",".join(term.slug for term in example.values_of(kind))

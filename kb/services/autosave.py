@@ -10,12 +10,12 @@ from kb.models import Autosave, Example, Revision
 from kb.models.autosave import NEW
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
-from kb.services.records import TEXT_LIMITS
+from kb.services.records import PRACTICAL, TEXT_LIMITS
 from kb.services.transactions import unit_of_work
 from kb.util import utcnow
 
-TEXTS = ("title", "summary", "body", "impact", "evidence", "organisation", "municipality",
-         "leeratelier", "learning_question")
+TEXTS = ("title", "summary", "body", "impact", "evidence", *PRACTICAL, "organisation",
+         "municipality", "leeratelier", "learning_question")
 # Longer than a record allows, so that a text being shortened is kept as typed; the form
 # says what is too long when it is saved.
 KEPT_LENGTH = {**{name: max(2 * TEXT_LIMITS[name][2], 1000) for name in TEXTS},

@@ -11,7 +11,7 @@ from kb.services import notifications, throttle
 from kb.services import permissions as perm
 from kb.services.autosave import forget as forget_autosave
 from kb.services.errors import Invalid
-from kb.services.records import CleanRecord, to_record, validate_record
+from kb.services.records import PRACTICAL, CleanRecord, to_record, validate_record
 from kb.services.taxonomy import (
     find_leeratelier,
     find_question,
@@ -60,8 +60,8 @@ def apply_record(example: Example, clean: CleanRecord) -> None:
     example.learning_question = (
         get_or_create_question(example.leeratelier, values["learning_question"])
         if example.leeratelier and values.get("learning_question") else None)
-    for name in ("title", "summary", "body", "impact", "evidence", "municipality", "year",
-                 "links"):
+    for name in ("title", "summary", "body", "impact", "evidence", *PRACTICAL, "municipality",
+                 "year", "links"):
         setattr(example, name, values[name])
     example.ref = values["ref"] or example.ref or new_ref()
     for kind in taxonomy.SINGLE:

@@ -15,6 +15,12 @@ TEXT_LIMITS = {  # field: (required, minimum length, maximum length)
     "body": (True, 1, 50_000),
     "impact": (False, 0, 5_000),
     "evidence": (False, 0, 5_000),
+    "needs": (False, 0, 3_000),
+    "costs": (False, 0, 2_000),
+    "duration": (False, 0, 1_000),
+    "success_factors": (False, 0, 3_000),
+    "pitfalls": (False, 0, 3_000),
+    "contact_role": (False, 0, 200),
     "organisation": (True, 2, 200),
     "municipality": (True, 2, 100),
     "leeratelier": (False, 0, 200),
@@ -27,7 +33,8 @@ MIN_YEAR = 1990
 MAX_LINKS = 10
 REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"]{3,}$")
-FIELDS = ("ref", "title", "summary", "body", "impact", "evidence", "organisation",
+PRACTICAL = ("needs", "costs", "duration", "success_factors", "pitfalls", "contact_role")
+FIELDS = ("ref", "title", "summary", "body", "impact", "evidence", *PRACTICAL, "organisation",
           *(kind.field for kind in taxonomy.KINDS_TABLE),
           "municipality", "year", "leeratelier", "learning_question", "links")
 
@@ -204,6 +211,7 @@ def to_record(example: Example) -> dict:
         "body": example.body,
         "impact": example.impact,
         "evidence": example.evidence,
+        **{name: getattr(example, name) or "" for name in PRACTICAL},
         "organisation": example.organisation.name,
         "municipality": example.municipality,
         "year": example.year,

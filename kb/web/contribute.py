@@ -32,14 +32,14 @@ from kb.services import examples as service
 from kb.services import listings
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
-from kb.services.records import to_record
+from kb.services.records import PRACTICAL, to_record
 from kb.services.taxonomy import terms_of_kind
 from kb.util import parse_int, utcnow
 from kb.web.forms import ActionForm, show_errors
 
 bp = Blueprint("contribute", __name__)
 
-TEXT_FIELDS = ("title", "summary", "body", "impact", "evidence", "organisation",
+TEXT_FIELDS = ("title", "summary", "body", "impact", "evidence", *PRACTICAL, "organisation",
                "municipality")
 
 
@@ -64,6 +64,17 @@ class ExampleForm(FlaskForm):
     evidence = TextAreaField(_l("Zo maakten we het zichtbaar"),
                              description=_l("Hoe lieten jullie de impact zien: verhalen, "
                                             "cijfers, een vragenlijst, het spinnenweb?"))
+    needs = TextAreaField(_l("Wat heb je nodig?"),
+                          description=_l("Mensen, middelen, ruimte, partners"))
+    costs = TextAreaField(_l("Wat kost het?"), description=_l("Geld en uren, ongeveer"))
+    duration = StringField(_l("Hoeveel tijd kost het?"),
+                           description=_l("Voorbereiding en looptijd, bijvoorbeeld ‘twee "
+                                          "maanden voorbereiden, daarna elke week twee uur’"))
+    success_factors = TextAreaField(_l("Wat maakte het tot een succes?"))
+    pitfalls = TextAreaField(_l("Valkuilen"), description=_l("Waar moet een collega op letten?"))
+    contact_role = StringField(_l("Rol van de contactpersoon"),
+                               description=_l("Bijvoorbeeld ‘buurtsportcoach’ of "
+                                              "‘praktijkondersteuner’"))
     organisation = StringField(_l("Organisatie"),
                                description=_l("Een partner van de alliantie of een andere "
                                               "organisatie"))

@@ -151,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     from kb.web import (
         accounts,
         adoptions,
+        attachments,
         contribute,
         curation,
         errors,
@@ -176,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(users.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(adoptions.bp)
+    app.register_blueprint(attachments.bp)
     app.register_blueprint(following.bp)
     app.register_blueprint(notifications.bp)
     app.register_blueprint(search.bp)

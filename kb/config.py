@@ -39,6 +39,9 @@ class Defaults:
 
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    ATTACHMENT_MAX_BYTES = 10_000_000  # one uploaded file (the upload form alone takes this)
+    ATTACHMENTS_MAX_BYTES = 30_000_000  # all attachments of one example together
+    ATTACHMENTS_PER_EXAMPLE = 12
     PER_PAGE = 20
     # A search shows what has every concept typed; when fewer than this have them all, it
     # shows what has most of them instead, and says so.

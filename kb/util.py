@@ -40,3 +40,11 @@ def parse_int(text, low: int = 0, high: int = MAX_ID) -> int | None:
 def parse_id(text) -> int | None:
     """A database id (1 to MAX_ID) from text, else None."""
     return parse_int(text, 1, MAX_ID)
+
+
+def file_size(size: int) -> str:
+    """A file's size as people read it: "340 kB", "1,2 MB" (in the current language)."""
+    from flask_babel import format_decimal
+    if size < 1_000_000:
+        return f"{format_decimal(max(1, round(size / 1000)))} kB"
+    return f"{format_decimal(round(size / 1_000_000, 1))} MB"

@@ -1,5 +1,6 @@
 """The data model; importing this package registers every table on db.metadata."""
 from kb.models.adoption import Adoption
+from kb.models.attachment import Attachment
 from kb.models.autosave import Autosave
 from kb.models.example import STATUSES, Example, Revision, example_term
 from kb.models.following import Bookmark, DigestItem, SavedSearch
@@ -14,7 +15,8 @@ from kb.models.taxonomy import KINDS, Term
 from kb.models.throttle import ThrottleEvent
 from kb.models.user import ROLES, User
 
-__all__ = ["Adoption", "Autosave", "Bookmark", "Decision", "DigestItem", "Example", "ImportRun",
-           "IndexEvent", "KINDS", "LearningQuestion", "Leeratelier", "LoginSession",
-           "Organisation", "ROLES", "Report", "Revision", "STATUSES", "SavedSearch",
-           "StagedExample", "SynonymGroup", "Term", "ThrottleEvent", "User", "example_term"]
+__all__ = ["Adoption", "Attachment", "Autosave", "Bookmark", "Decision", "DigestItem",
+           "Example", "ImportRun", "IndexEvent", "KINDS", "LearningQuestion", "Leeratelier",
+           "LoginSession", "Organisation", "ROLES", "Report", "Revision", "STATUSES",
+           "SavedSearch", "StagedExample", "SynonymGroup", "Term", "ThrottleEvent", "User",
+           "example_term"]

@@ -17,7 +17,7 @@ from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from kb.database import db
-from kb.models import Decision, Example, Revision, User
+from kb.models import Attachment, Decision, Example, Revision, User
 from kb.services.errors import Invalid
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -32,13 +32,14 @@ class Contents:
     accounts: int
     decisions: int
     revisions: int
+    attachments: int = 0
 
     def describe(self) -> str:
         """One line for the command line."""
         statuses = ", ".join(f"{n} {status}" for status, n in sorted(self.examples.items()))
         return (f"{sum(self.examples.values())} examples ({statuses or 'none'}), "
                 f"{self.accounts} accounts, {self.decisions} decisions, "
-                f"{self.revisions} revisions")
+                f"{self.revisions} revisions, {self.attachments} attachments")
 
 
 def contents() -> Contents:
@@ -49,7 +50,8 @@ def contents() -> Contents:
     count = db.session.scalar
     return Contents(examples=examples, accounts=count(select(func.count(User.id))),
                     decisions=count(select(func.count(Decision.id))),
-                    revisions=count(select(func.count(Revision.id))))
+                    revisions=count(select(func.count(Revision.id))),
+                    attachments=count(select(func.count(Attachment.id))))
 
 
 def _url():

@@ -10,6 +10,7 @@ from kb.database import db
 from kb.models import Adoption, Example, User
 from kb.services import notifications
 from kb.services.accounts import generate_password
+from kb.services.attachments import add_attachment, attachments_of
 from kb.services.examples import create_example, set_status
 from kb.services.following import save_example, save_search
 from kb.services.importing import import_records
@@ -28,6 +29,7 @@ ACCOUNTS = [  # email, name, role, organisation
 # Examples the demo participant is still working on, with the status they are left in.
 IN_PROGRESS = {"demo-b-31": "draft", "demo-b-32": "submitted", "demo-b-33": "changes_requested"}
 AUTHORED = ("demo-a-01", "demo-a-12", "demo-b-05")  # published, written by the participant
+PICTURED = "demo-a-06"  # the example that gets a picture
 FEATURED = ("demo-a-05", "demo-b-10", "demo-a-20", "demo-b-22")
 KEPT = ("demo-a-07", "demo-b-13")  # examples the participant keeps ("bewaren")
 ADOPTIONS = [  # (example ref, organisation that applied it too, year, what they did)
@@ -147,6 +149,43 @@ def _adoptions() -> None:
                                 year=year))
 
 
+def spider_web_drawing(scores: list[float]) -> bytes:
+    """A drawing of a filled-in spider web (six dimensions, scores 0 to 10), as PNG: the
+    demo's picture, drawn here rather than taken from anywhere."""
+    import io
+    import math
+
+    from PIL import Image, ImageDraw
+    size, centre, radius = 640, 320, 250
+    image = Image.new("RGB", (size, size), "white")
+    draw = ImageDraw.Draw(image)
+
+    def point(index: int, fraction: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + index * 2 * math.pi / len(scores)
+        return (centre + fraction * radius * math.cos(angle),
+                centre + fraction * radius * math.sin(angle))
+    for ring in range(1, 6):
+        draw.polygon([point(i, ring / 5) for i in range(len(scores))], outline="#b8c7c0")
+    for index in range(len(scores)):
+        draw.line([point(index, 0), point(index, 1)], fill="#b8c7c0")
+    draw.polygon([point(i, score / 10) for i, score in enumerate(scores)], fill="#9fd8c0",
+                 outline="#0b5d44", width=4)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _attachments(moderator: User) -> None:
+    """A picture on the demo example about the spider web (once)."""
+    example = db.session.scalar(select(Example).where(Example.ref == PICTURED))
+    if example is None or attachments_of(example):
+        return
+    add_attachment(moderator, example.id, "spinnenweb-keukentafel.png",
+                   spider_web_drawing([7, 5, 6, 8, 4, 6]),
+                   alt="Tekening van een ingevuld spinnenweb met zes dimensies, het vlak "
+                       "het grootst bij mentaal welbevinden")
+
+
 def _following(participant: User) -> None:
     """The participant keeps two examples and follows a search (weekly)."""
     for example_id in db.session.scalars(select(Example.id).where(Example.ref.in_(KEPT))):
@@ -174,5 +213,6 @@ def load_demo() -> DemoReport:
         _in_progress(participant, records)
     _following(participant)
     _adoptions()
+    _attachments(next(user for user, _password in accounts if user.role == "moderator"))
     report.accounts = [(user.email, user.role, password) for user, password in accounts]
     return report

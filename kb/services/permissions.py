@@ -151,6 +151,22 @@ def can_contact_author(actor, example) -> bool:
             and "messages" not in (author.notifications_off or []))
 
 
+ATTACHING = ("draft", "changes_requested", "rejected")  # statuses an author attaches files in
+
+
+def can_add_attachment(actor, example) -> bool:
+    """Moderators attach files to any example; an author to their own while it is not
+    under review or published (what readers see changes only through a moderator)."""
+    if _is_moderator(actor):
+        return True
+    return _is_author(actor, example) and example.status in ATTACHING
+
+
+def can_remove_attachment(actor, example) -> bool:
+    """Who may attach files may take them off again."""
+    return can_add_attachment(actor, example)
+
+
 def can_set_notifications(actor) -> bool:
     """An active member chooses which mail they get."""
     return _is_member(actor)

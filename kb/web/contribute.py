@@ -27,6 +27,7 @@ from wtforms import (
 from kb import taxonomy
 from kb.extensions import limiter
 from kb.models import Example
+from kb.services import attachments as attaching
 from kb.services import autosave as typing
 from kb.services import examples as service
 from kb.services import listings
@@ -115,8 +116,10 @@ def example_form(record: dict | None = None, contact_opt_in: bool = False,
     if typed is not None:
         form = ExampleForm(formdata=MultiDict([(name, value) for name, values
                                                in typed.fields.items() for value in values]))
+    elif record is not None:  # (also on a POST of another form: the upload's refusal)
+        form = ExampleForm(formdata=None, data=data)
     else:
-        form = ExampleForm(data=data)
+        form = ExampleForm()
     for kind in taxonomy.KINDS_TABLE:
         choices = [(t.slug, t.label) for t in terms_of_kind(kind.name)]
         getattr(form, kind.field).choices = choices if kind.many else \
@@ -156,15 +159,33 @@ def _suggestions() -> dict:
 
 
 def _render(form: ExampleForm, example: Example | None = None, status: int = 200,
-            typed=None):
-    """The example form, with a preview when asked for, and the time of the unsaved text
-    it was filled from."""
+            typed=None, upload_errors=None):
+    """The example form, with a preview when asked for, the time of the unsaved text it
+    was filled from, and (editing) the attachments and their upload form."""
     preview = request.form.get("action") == "preview" and not form.errors
     saved = typing.last_saved(current_user, example)
     return render_template("contribute/form.html", form=form, example=example,
                            preview=preview, restored=typed,
                            saved_ms=int(saved.timestamp() * 1000) if saved else 0,
-                           **_suggestions()), status
+                           attachments=attaching.attachments_of(example) if example else [],
+                           can_attach=example is not None and perm.can_add_attachment(
+                               current_user, example),
+                           upload_errors=upload_errors or {}, **_suggestions()), status
+
+
+def _saved_record(example: Example) -> dict:
+    """What the edit form opens with: the pending edit, or the example as it is."""
+    pending = service.pending_edit(example)
+    return pending.data if pending else to_record(example)
+
+
+def render_edit(example_id: int, upload_errors: dict, status: int):
+    """The edit page as it opens, with an upload's refusal beside the upload form."""
+    example = service.get_example(current_user, example_id)
+    perm.require(perm.can_edit_example(current_user, example))
+    form = example_form(_saved_record(example), example.contact_opt_in,
+                        example.leeratelier.name if example.leeratelier else None)
+    return _render(form, example, status=status, upload_errors=upload_errors)
 
 
 def _typed(example_id: int | None):
@@ -225,9 +246,7 @@ def edit(example_id: int):
     """Edit an example; an author's edit of a published one waits for review."""
     example = service.get_example(current_user, example_id)
     perm.require(perm.can_edit_example(current_user, example))
-    pending = service.pending_edit(example)
-    record = (pending.data if pending else to_record(example)) \
-        if request.method == "GET" else None
+    record = _saved_record(example) if request.method == "GET" else None
     typed = _typed(example.id)
     form = example_form(record, example.contact_opt_in,
                         example.leeratelier.name if example.leeratelier else None, typed)

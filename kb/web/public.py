@@ -3,7 +3,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_login import current_user
 
 from kb.markdown import render_markdown
-from kb.services import adoptions, following, listings
+from kb.services import adoptions, attachments, following, listings
 from kb.services import leerateliers as workshops
 from kb.services.errors import NotFound
 from kb.services.examples import get_example
@@ -58,7 +58,8 @@ def render_example(item, **extra):
                            impact=render_markdown(item.impact),
                            evidence=render_markdown(item.evidence),
                            saved=following.is_saved(current_user, item.id),
-                           adoptions=adoptions.adoptions_of(item), **context)
+                           adoptions=adoptions.adoptions_of(item),
+                           attachments=attachments.attachments_of(item), **context)
 
 
 @bp.get("/organisaties")

@@ -3,6 +3,7 @@ from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
 from kb.services import search as search_service
+from kb.services.attachments import first_images
 from kb.services.errors import Invalid
 from kb.taxonomy import kind_titles
 from kb.web.freshness import own_examples
@@ -29,5 +30,7 @@ def search():
         return render_template("search/search.html", result=None, errors=exc.errors,
                                facet_order=FACET_ORDER, facet_titles=facet_titles()), 400
     result = search_service.search(search_request, own_examples=own_examples())
+    thumbnails = first_images([example.id for example, _hit in result.examples])
     return render_template("search/search.html", result=result, errors=None,
-                           facet_order=FACET_ORDER, facet_titles=facet_titles())
+                           facet_order=FACET_ORDER, facet_titles=facet_titles(),
+                           thumbnails=thumbnails)

@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 from kb.markdown import render_markdown
 from kb.services import permissions
 from kb.taxonomy import EVIDENCE, FACT_KINDS, KINDS_TABLE
+from kb.util import file_size
 from kb.web.charts import profile_of
 
 STATUS_LABELS = {  # translated when shown
@@ -43,6 +44,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) \
         if value else ""
+    app.jinja_env.filters["filesize"] = file_size  # (kb.util)
     app.jinja_env.filters["datetime"] = lambda value, fmt="d MMMM HH:mm": \
         format_datetime(value, fmt) if value else ""
     app.jinja_env.globals.update(url_with=url_with, url_without=url_without,

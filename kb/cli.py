@@ -260,13 +260,15 @@ def digest_command() -> None:
     from kb.services import mailer
     from kb.services.following import send_digests
     from kb.services.notifications import send_queue_mails
+    from kb.services.recheck import ask_authors
     # Links in the mail point at the public address (there is no request to take it from).
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         report = send_digests()
         queued = send_queue_mails()
+        asked = ask_authors()
         mailer.drain()
     click.echo(f"Digests: {report.due} due, {report.mailed} mailed, {report.examples} "
-               f"examples. Queue mails: {queued}.")
+               f"examples. Queue mails: {queued}. Authors asked to re-check: {asked}.")
 
 
 def register_commands(app) -> None:

@@ -42,6 +42,7 @@ class Defaults:
     ATTACHMENT_MAX_BYTES = 10_000_000  # one uploaded file (the upload form alone takes this)
     ATTACHMENTS_MAX_BYTES = 30_000_000  # all attachments of one example together
     ATTACHMENTS_PER_EXAMPLE = 12
+    RECHECK_AFTER_DAYS = 365  # a published example not checked this long is due again
     PER_PAGE = 20
     # A search shows what has every concept typed; when fewer than this have them all, it
     # shows what has most of them instead, and says so.

@@ -63,6 +63,10 @@ class Example(db.Model):
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     archived_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # "Laatst gecontroleerd": a moderator's check or a published edit (kb.services.recheck);
+    # when the author was last asked to look at it.
+    checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    recheck_asked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     leeratelier: Mapped[Leeratelier | None] = relationship(lazy="joined")

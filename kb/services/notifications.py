@@ -32,6 +32,7 @@ KINDS = {  # kind: what the account page and the mail call it
     "adoptions": _l("een andere organisatie heeft mijn voorbeeld ook toegepast"),
     "messages": _l("een collega schrijft me over een voorbeeld (zonder deze keuze biedt "
                    "Praktijkbank geen contactformulier bij je voorbeelden aan)"),
+    "recheck": _l("een voorbeeld van mij lang niet is nagekeken (klopt het nog?)"),
     "queue": _l("er wacht iets nieuws in de moderatiewachtrij (hoogstens één mail per uur)"),
 }
 MODERATOR_KINDS = ("queue",)
@@ -205,6 +206,24 @@ def applied(adoption: Adoption) -> None:
                    year=adoption.year), "", adoption.note, "", _link(example)]
         _mail(author, "adoptions", _("Ook toegepast: %(title)s", title=example.title[:80]),
               lines)
+
+
+def recheck_asked(example: Example) -> bool:
+    """Ask the author whether a long unchecked example is still right; False when the
+    author gets no such mail."""
+    author = example.author
+    if not wants(author, "recheck"):
+        return False
+    with _writing():
+        lines = [_("Je voorbeeld “%(title)s” staat al lang ongewijzigd in Praktijkbank. "
+                   "Klopt het nog?", title=example.title), _link(example), "",
+                 _("Pas het aan als er iets veranderd is (een moderator kijkt mee): %(url)s",
+                   url=url_for("contribute.edit", example_id=example.id, _external=True)),
+                 _("Klopt alles nog, of loopt het niet meer? Laat het een moderator weten "
+                   "via ‘Melden’ op de pagina van het voorbeeld.")]
+        _mail(author, "recheck", _("Klopt het nog? %(title)s", title=example.title[:80]),
+              lines)
+    return True
 
 
 # -- the moderators' queue ------------------------------------------------------------------

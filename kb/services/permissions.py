@@ -167,6 +167,11 @@ def can_remove_attachment(actor, example) -> bool:
     return can_add_attachment(actor, example)
 
 
+def can_mark_checked(actor, example) -> bool:
+    """Moderators say a published example was looked at and is still right."""
+    return _is_moderator(actor) and example.status == "published"
+
+
 def can_set_notifications(actor) -> bool:
     """An active member chooses which mail they get."""
     return _is_member(actor)

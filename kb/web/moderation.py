@@ -1,7 +1,7 @@
 """Moderation: the queue, decisions, featuring, archiving, history and reports."""
 from types import SimpleNamespace
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -10,11 +10,11 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
 from kb import taxonomy
-from kb.services import moderation
+from kb.services import moderation, recheck
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
 from kb.services.examples import get_example
-from kb.web.forms import attempt, show_errors
+from kb.web.forms import ActionForm, attempt, show_errors
 from kb.web.helpers import safe_next
 
 bp = Blueprint("moderation", __name__)
@@ -125,7 +125,8 @@ def _item_url(example_id: int) -> str:
 @bp.get("/moderatie")
 def queue():
     """The moderation queue: new submissions, pending edits and open reports."""
-    return render_template("moderation/queue.html", queue=moderation.queue(current_user))
+    return render_template("moderation/queue.html", queue=moderation.queue(current_user),
+                           recheck_due=recheck.count_due())
 
 
 def _render_item(example_id: int, form: DecisionForm, status: int = 200):
@@ -137,6 +138,24 @@ def _render_item(example_id: int, form: DecisionForm, status: int = 200):
         decision_choices=DECISION_CHOICES,
         decidable=example.status == "submitted" or diff is not None,
         reports=moderation.open_reports(current_user, example)), status
+
+
+@bp.get("/moderatie/hercontrole")
+def recheck_list():
+    """Published examples nobody checked for a long time, the longest ago first."""
+    return render_template("moderation/recheck.html",
+                           examples=recheck.due_for_recheck(current_user),
+                           last_checked=recheck.last_checked, action=ActionForm())
+
+
+@bp.post("/moderatie/<int:example_id>/gecontroleerd")
+def mark_checked(example_id: int):
+    """A moderator looked at the example and it is still right."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: recheck.mark_checked(current_user, example_id),
+            _("Gecontroleerd: het voorbeeld staat niet meer op de lijst."))
+    return redirect(_back(url_for(".recheck_list")))
 
 
 @bp.get("/moderatie/voorbeelden/<int:example_id>")

@@ -174,14 +174,16 @@ def test_a_signed_link_switches_its_kind_off_for_its_own_address_only(app, inbox
 
 def test_choices_are_validated_and_the_queue_is_for_moderators(app):
     member, moderator = factories.user(), factories.user("moderator")
-    assert notifications.kinds_for(member) == ["decisions", "adoptions", "messages"]
+    assert notifications.kinds_for(member) == ["decisions", "adoptions", "messages",
+                                               "recheck"]
     assert "queue" in notifications.kinds_for(moderator)
     with pytest.raises(Invalid) as refused:
         notifications.set_notifications(member, ["queue"])
     assert set(refused.value.errors) == {"notifications"}
-    assert notifications.set_notifications(member, ["decisions"]) == ["adoptions", "messages"]
+    assert notifications.set_notifications(member, ["decisions"]) == ["adoptions", "messages",
+                                                                      "recheck"]
     assert notifications.set_notifications(member, []) == ["adoptions", "decisions",
-                                                           "messages"]
+                                                           "messages", "recheck"]
 
 
 def test_messages_off_takes_the_contact_form_away_and_a_message_says_how(app, inbox):

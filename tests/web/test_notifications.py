@@ -11,17 +11,19 @@ from tests.webtools import logged_in, post_form
 def test_the_account_page_lists_and_saves_the_choices(client):
     member = logged_in(client)
     html = client.get("/account").get_data(as_text=True)
-    assert html.count('name="notifications"') == 3 and "moderatiewachtrij" not in html
+    assert html.count('name="notifications"') == 4 and "moderatiewachtrij" not in html
     response = post_form(client, "/account/meldingen", {"notifications": ["adoptions"]},
                          page="/account")
     assert response.status_code == 302
-    assert db.session.get(User, member.id).notifications_off == ["decisions", "messages"]
+    assert db.session.get(User, member.id).notifications_off == ["decisions", "messages",
+                                                                 "recheck"]
     html = client.get("/account").get_data(as_text=True)
     assert 'value="adoptions" checked' in html and 'value="decisions" checked' not in html
     refused = post_form(client, "/account/meldingen", {"notifications": ["queue"]},
                         page="/account", follow_redirects=True)
     assert "onbekende keuze" in refused.get_data(as_text=True)
-    assert db.session.get(User, member.id).notifications_off == ["decisions", "messages"]
+    assert db.session.get(User, member.id).notifications_off == ["decisions", "messages",
+                                                                 "recheck"]
 
 
 def test_moderators_also_choose_the_queue_mail(client):

@@ -12,6 +12,7 @@ from kb.services.moderation.shared import MAX_REASON, edit_to_decide, moderated_
 from kb.services.records import validate_record
 from kb.services.taxonomy import terms_by_kind
 from kb.services.transactions import record_index_event, unit_of_work
+from kb.util import utcnow
 
 # decision -> the status a submitted example moves to
 DECISIONS = {"publish": "published", "changes": "changes_requested", "reject": "rejected"}
@@ -51,6 +52,7 @@ def _publish_edit(example: Example, revision: Revision, actor, reason: str) -> N
     except Invalid:
         raise Invalid({"decision": _("Het kenmerk van de bewerking is al in gebruik.")}) from None
     apply_record(example, clean)
+    example.checked_at = utcnow()  # a moderator read it all again
     revision.state = "applied"
     db.session.add(Decision(example=example, actor_id=actor.id, action="publish",
                             reason=reason, on_edit=True))

@@ -110,6 +110,22 @@ def _image(name: str, data: bytes) -> Stored:
     return Stored("image", media, picture, extension, thumbnail, width, height)
 
 
+def logo_png(data: bytes, side: int = 400) -> bytes:
+    """An uploaded logo as a PNG of at most side pixels (Invalid names `logo`)."""
+    kind = filetype.guess(data) if data else None
+    if kind is None or kind.extension not in IMAGES:
+        raise Invalid({"logo": _("kies een afbeelding (JPEG, PNG, GIF of WebP)")})
+    try:
+        stored = _image("logo", data)
+    except Invalid as exc:
+        raise Invalid({"logo": exc.errors["file"]}) from None
+    with Image.open(io.BytesIO(stored.data)) as picture:
+        out = io.BytesIO()
+        picture.thumbnail((side, side))
+        picture.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
 def examine(name: str, data: bytes) -> Stored:
     """What an upload is, from its bytes; Invalid names the file and why it is refused."""
     if not data:

@@ -205,6 +205,14 @@ def organisation_with_examples(slug: str, page: int, per_page: int):
     return item, examples_of(Example.organisation_id, item.id, page, per_page)
 
 
+def public_logo(slug: str) -> bytes:
+    """The logo of a public organisation (NotFound when it has none)."""
+    item = get_public(Organisation, slug)
+    if not item.has_logo or item.logo is None:
+        raise NotFound()
+    return item.logo
+
+
 def get_public_leeratelier(slug: str) -> Leeratelier:
     """A public leeratelier by slug (NotFound otherwise)."""
     return get_public(Leeratelier, slug)

@@ -117,6 +117,7 @@ class SearchPage:
     # "all": every concept found; "most": too few had them all, these have the most;
     # "none": only words too common to search for were typed.
     match: str = "all"
+    complete: int = 0  # how many of the results have every concept (they come first)
 
     @property
     def pages(self) -> int:
@@ -188,7 +189,7 @@ def search(request: index_query.SearchRequest, own_examples=()) -> SearchPage:
     return SearchPage(request=request, total=outcome.total, examples=_examples_for(outcome.hits),
                       facets=_facet_lists(outcome.facets, request.filters),
                       suggestion=suggestion, corrected_from=corrected_from,
-                      index=outcome.index, match=outcome.match)
+                      index=outcome.index, match=outcome.match, complete=outcome.complete)
 
 
 def _from_database(request: index_query.SearchRequest) -> SearchPage:

@@ -1,5 +1,14 @@
 """Public pages: home, browse, example, organisations, leerateliers, about."""
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from kb.markdown import render_markdown
@@ -76,6 +85,19 @@ def organisation(slug: str):
     return render_template("public/organisation.html", organisation=org,
                            pagination=pagination, applied_by=adoptions.applied_by(org.id),
                            applied_from=adoptions.applied_from(org.id))
+
+
+@bp.get("/organisaties/<slug>/logo")
+def organisation_logo(slug: str):
+    """An organisation's logo (our own re-encoding, as PNG)."""
+    try:
+        logo = listings.public_logo(slug)
+    except NotFound:
+        abort(404)
+    response = Response(logo, mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.get("/leerateliers")

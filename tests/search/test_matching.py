@@ -47,7 +47,11 @@ def test_too_few_complete_matches_relax_to_most_words_ranked_by_how_many(client)
     answer = api(client, "eenzaamheid ouderen")
     assert answer["match"] == "most" and answer["total"] == 3
     assert titles(answer)[0] == "Eenzaamheid onder ouderen in de wijk"
+    # The page says how many have every word (they come first), and none only when so.
     html = client.get("/zoeken?q=eenzaamheid+ouderen").get_data(as_text=True)
+    assert "1 voorbeeld heeft al je zoekwoorden; daarna volgen voorbeelden met de meeste" in html
+    assert "Geen voorbeelden met alle zoekwoorden" not in html
+    html = client.get("/zoeken?q=jongeren+geld").get_data(as_text=True)
     assert "Geen voorbeelden met alle zoekwoorden; hieronder voorbeelden met de meeste" in html
 
 

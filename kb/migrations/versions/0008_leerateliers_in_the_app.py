@@ -6,32 +6,16 @@ Revises: 0007
 Create Date: 2026-12-03 08:05:18.945659
 
 """
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from alembic import op
+
+from kb.migration_tools import foreign_keys_off
 
 revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
 
-
-@contextmanager
-def _foreign_keys_off():
-    """On SQLite a batch recreates a table; dropping the old one with foreign keys on
-    would cascade into (or be refused by) the tables that refer to it. The pragma only
-    takes effect outside a transaction."""
-    sqlite = op.get_bind().dialect.name == 'sqlite'
-    if sqlite:
-        with op.get_context().autocommit_block():
-            op.execute("PRAGMA foreign_keys=OFF")
-    try:
-        yield
-    finally:
-        if sqlite:
-            with op.get_context().autocommit_block():
-                op.execute("PRAGMA foreign_keys=ON")
 
 
 def upgrade():
@@ -47,7 +31,7 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_learning_question')))
     op.create_index(op.f('ix_learning_question_leeratelier_id'), 'learning_question',
                     ['leeratelier_id'], unique=False)
-    with _foreign_keys_off():
+    with foreign_keys_off():
         with op.batch_alter_table('example', schema=None) as batch_op:
             batch_op.add_column(sa.Column('learning_question_id', sa.Integer(), nullable=True))
             batch_op.create_index(batch_op.f('ix_example_learning_question_id'),
@@ -68,7 +52,7 @@ def upgrade():
 
 
 def downgrade():
-    with _foreign_keys_off():
+    with foreign_keys_off():
         with op.batch_alter_table('leeratelier', schema=None) as batch_op:
             batch_op.drop_constraint(batch_op.f('fk_leeratelier_theme_id_term'),
                                      type_='foreignkey')

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 from kb.database import db
 from kb.models import Example, Organisation, Term, User
 from kb.services import permissions as perm
+from kb.services.attachments import logo_png
 from kb.services.curation.shared import (
     MAX_DESCRIPTION,
     clean_label,
@@ -15,8 +16,10 @@ from kb.services.curation.shared import (
     row_by_typed_id,
 )
 from kb.services.errors import Invalid, NotFound
+from kb.services.records import MIN_YEAR, URL_PATTERN
 from kb.services.taxonomy import terms_of_kind
 from kb.services.transactions import unit_of_work
+from kb.util import parse_int, utcnow
 
 
 def get_organisation(organisation_id: int) -> Organisation:
@@ -79,9 +82,36 @@ def _clean_organisation(values: dict, organisation: Organisation | None) -> dict
         raise Invalid({"description": _("mag hoogstens %(max)d tekens lang zijn",
                                         max=MAX_DESCRIPTION)})
     current_type = organisation.type if organisation else None
-    return {"name": name, "slug": slug, "description": description,
-            "type": _clean_type(values.get("type"), current_type),
-            "partner": bool(values.get("partner"))}
+    partner = bool(values.get("partner"))
+    clean = {"name": name, "slug": slug, "description": description,
+             "type": _clean_type(values.get("type"), current_type), "partner": partner,
+             "website": _clean_website(values.get("website")),
+             "partner_since": _clean_since(values.get("partner_since")) if partner else None}
+    if values.get("logo"):
+        clean["logo"], clean["has_logo"] = logo_png(values["logo"]), True
+    elif values.get("remove_logo"):
+        clean["logo"], clean["has_logo"] = None, False
+    return clean
+
+
+def _clean_website(value) -> str:
+    """The organisation's website: empty, or an http(s) address."""
+    text = str(value or "").strip()
+    if text and (len(text) > 300 or not URL_PATTERN.match(text)):
+        raise Invalid({"website": _("geen geldig webadres (http of https)")})
+    return text
+
+
+def _clean_since(value) -> int | None:
+    """The year the organisation became a partner: empty, or a year up to this one."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    year = parse_int(text, MIN_YEAR, utcnow().year)
+    if year is None:
+        raise Invalid({"partner_since": _("een jaar van %(min)d tot %(max)d", min=MIN_YEAR,
+                                          max=utcnow().year)})
+    return year
 
 
 @unit_of_work

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from kb.services import curation
@@ -19,7 +20,12 @@ class OrganisationForm(FlaskForm):
         "Het laatste deel van het adres van de organisatiepagina. Leeg: gemaakt van de naam."))
     type = SelectField(_l("Soort organisatie"), validate_choice=False)
     partner = BooleanField(_l("Partner van de alliantie"))
+    partner_since = StringField(_l("Partner sinds (jaar)"))
+    website = StringField(_l("Website"), description=_l("Een adres dat begint met https://"))
     description = TextAreaField(_l("Beschrijving"), description=_l("Markdown is toegestaan."))
+    logo = FileField(_l("Logo"), description=_l("Een afbeelding (JPEG, PNG, GIF of WebP), "
+                                                "hoogstens 2 MB; wordt verkleind"))
+    remove_logo = BooleanField(_l("Logo verwijderen"))
 
 
 def _organisation_form(organisation=None) -> OrganisationForm:
@@ -28,7 +34,8 @@ def _organisation_form(organisation=None) -> OrganisationForm:
     if organisation is not None:
         data = {"name": organisation.name, "slug": organisation.slug,
                 "type": str(organisation.type_id), "partner": organisation.partner,
-                "description": organisation.description}
+                "partner_since": str(organisation.partner_since or ""),
+                "website": organisation.website, "description": organisation.description}
     form = OrganisationForm(data=data)
     form.type.choices = term_choices(curation.organisation_types())
     return form
@@ -36,8 +43,12 @@ def _organisation_form(organisation=None) -> OrganisationForm:
 
 def _form_values(form: OrganisationForm) -> dict:
     """What the service needs from the organisation form."""
-    fields = ("name", "slug", "type", "partner", "description")
-    return {name: form[name].data for name in fields}
+    fields = ("name", "slug", "type", "partner", "partner_since", "website", "description",
+              "remove_logo")
+    values = {name: form[name].data for name in fields}
+    upload = form.logo.data
+    values["logo"] = upload.read() if upload and getattr(upload, "filename", "") else b""
+    return values
 
 
 def _organisations_page(form: OrganisationForm, status: int = 200):

@@ -160,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
         freshness,
         guard,
         insight,
+        invitations,
         leerateliers,
         moderation,
         notifications,
@@ -175,6 +176,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation.bp)
     app.register_blueprint(curation.bp)
     app.register_blueprint(users.bp)
+    app.register_blueprint(invitations.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(adoptions.bp)
     app.register_blueprint(attachments.bp)

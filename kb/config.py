@@ -89,3 +89,5 @@ class Defaults:
     # to the log instead, for a setup without mail where an admin passes links on.
     MAIL_LOG_LINKS = False
     RESET_TOKEN_MAX_AGE = 3600
+    # An admin's invitation to choose a password (the mail says seven days).
+    INVITE_TOKEN_MAX_AGE = 7 * 24 * 3600

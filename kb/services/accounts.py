@@ -4,7 +4,7 @@ import secrets
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
@@ -58,17 +58,27 @@ def _clean_name(name: str | None) -> str:
     return name
 
 
-def _validated_account(email: str, name: str, role: str, password: str) -> tuple[str, str]:
-    """Check the fields of an account an admin creates; return the normalised email and
-    name (an admin may hear that the address is taken; a registering stranger may not)."""
-    email = normalise_email(email)
-    name = _clean_name(name)
+def validated_account(email: str, name: str, role: str,
+                      organisation: str = "") -> tuple[str, str]:
+    """Check the fields of an account an admin creates or invites, all at once (the
+    organisation only when given); return the normalised email and name (an admin may hear
+    that the address is taken; a registering stranger may not)."""
+    errors, clean = {}, {}
+    fields = [("email", normalise_email, email), ("name", _clean_name, name)]
+    if (organisation or "").strip():
+        fields.append(("organisation", _clean_organisation, organisation))
+    for field, cleaner, value in fields:
+        try:
+            clean[field] = cleaner(value or "")
+        except Invalid as exc:
+            errors.update(exc.errors)
     if role not in ROLES:
-        raise Invalid({"role": _("kies uit: %(roles)s", roles=", ".join(ROLES))})
-    check_password_rules(password)
-    if find_user(email) is not None:
-        raise Invalid({"email": _("er bestaat al een account met dit e-mailadres")})
-    return email, name
+        errors["role"] = _("kies uit: %(roles)s", roles=", ".join(ROLES))
+    if "email" in clean and find_user(clean["email"]) is not None:
+        errors["email"] = _("er bestaat al een account met dit e-mailadres")
+    if errors:
+        raise Invalid(errors)
+    return clean["email"], clean["name"]
 
 
 @unit_of_work
@@ -76,7 +86,8 @@ def create_user(actor, email: str, name: str, role: str, password: str,
                 organisation: str | None = None) -> User:
     """Create an account with any role (an admin's operation)."""
     perm.require(perm.can_create_user(actor))
-    email, name = _validated_account(email, name, role, password)
+    email, name = validated_account(email, name, role)
+    check_password_rules(password)
     user = User(email=email, name=name, role=role, email_confirmed_at=utcnow())
     if organisation:
         user.organisation = find_organisation(organisation)
@@ -88,16 +99,23 @@ def create_user(actor, email: str, name: str, role: str, password: str,
 # Checked against when the address is unknown, so both answers take as long.
 _DUMMY_HASH = "scrypt:32768:8:1$dummysaltdummys$" + "0" * 128
 RESET_SALT = "praktijkbank-password-reset"
+INVITE_SALT = "praktijkbank-invitation"
 CONFIRM_SALT = "praktijkbank-confirm-address"
 DEVICE_SALT = "praktijkbank-trusted-device"
 CONFIRM_MAX_AGE = 3 * 24 * 3600
 
 
-def _organisation_fields(user: User, organisation: str) -> None:
-    """Link a known organisation by name, or keep the name as typed."""
+def _clean_organisation(organisation: str | None) -> str:
+    """An organisation's name: 2 to 200 characters."""
     organisation = (organisation or "").strip()
     if not 2 <= len(organisation) <= 200:
         raise Invalid({"organisation": _("moet 2 tot 200 tekens lang zijn")})
+    return organisation
+
+
+def set_organisation(user: User, organisation: str) -> None:
+    """Link a known organisation by name, or keep the name as typed."""
+    organisation = _clean_organisation(organisation)
     known = find_organisation(organisation)
     user.organisation = known
     user.organisation_name = "" if known else organisation
@@ -114,7 +132,7 @@ def register(email: str, name: str, password: str, organisation: str, link_for) 
     """
     user = User(email=normalise_email(email), name=_clean_name(name), role="participant")
     check_password_rules(password)
-    _organisation_fields(user, organisation)
+    set_organisation(user, organisation)
     user.set_password(password)
     existing = find_user(user.email)
     if existing is None:
@@ -128,7 +146,7 @@ def register(email: str, name: str, password: str, organisation: str, link_for) 
         mail_link(user, "confirmation", link_for("accounts.confirm", token))
     elif existing.active:
         mail_link(existing, "already-registered",
-                  link_for("accounts.reset_password", _reset_token(existing)))
+                  link_for("accounts.reset_password", password_token(existing)))
 
 
 @unit_of_work
@@ -261,7 +279,7 @@ def update_profile(actor: User, name: str, organisation: str) -> User:
     """Change one's own name and organisation."""
     perm.require(perm.can_update_profile(actor))
     actor.name = _clean_name(name)
-    _organisation_fields(actor, organisation)
+    set_organisation(actor, organisation)
     return actor
 
 
@@ -295,9 +313,16 @@ def _hash_fingerprint(user: User) -> str:
     return user.password_hash[-16:]
 
 
-def _reset_token(user: User) -> str:
-    """A reset token for the account, valid until the password changes."""
-    return _serializer().dumps({"id": user.id, "h": _hash_fingerprint(user)})
+# What a mailed link to choose a password is for: its salt and the setting of its lifetime.
+PASSWORD_LINKS = {"reset": (RESET_SALT, "RESET_TOKEN_MAX_AGE"),
+                  "invite": (INVITE_SALT, "INVITE_TOKEN_MAX_AGE")}
+
+
+def password_token(user: User, kind: str = "reset") -> str:
+    """A token for a link to choose a password (a reset, or an admin's invitation): it
+    expires with its kind's lifetime and works once (it names the current password)."""
+    return _serializer(PASSWORD_LINKS[kind][0]).dumps(
+        {"id": user.id, "h": _hash_fingerprint(user)})
 
 
 @unit_of_work
@@ -310,32 +335,55 @@ def request_password_reset(email: str, link_for) -> None:
     user = find_user(key) if key else None
     if user is None or not user.active:
         return  # the same answer either way: no account enumeration
-    mail_link(user, "reset", link_for(_reset_token(user)))
+    mail_link(user, "reset", link_for(password_token(user)))
 
 
-def _user_for_token(token: str) -> User:
-    """The account a valid, unexpired, unused reset token belongs to."""
+def _token_refusals(kind: str) -> dict[str, str]:
+    """What a refused password link says when it expired, was used, or is not genuine. A
+    reset link says one thing for all three; an invitation is told apart (its holder is
+    the person it was sent to, and needs to know whom to ask)."""
+    if kind == "invite":
+        return {
+            "expired": _("Deze uitnodiging is verlopen. Vraag de beheerder die je uitnodigde "
+                         "om een nieuwe."),
+            "used": _("Deze uitnodiging is al gebruikt: je hebt je wachtwoord gekozen. Log in, "
+                      "of vraag via 'Wachtwoord vergeten' een nieuw wachtwoord aan."),
+            "invalid": _("Deze uitnodigingslink klopt niet. Gebruik de hele link uit de mail, "
+                         "of vraag de beheerder om een nieuwe uitnodiging."),
+        }
+    return dict.fromkeys(("expired", "used", "invalid"),
+                         _("Deze link is verlopen of ongeldig. Vraag een nieuwe aan."))
+
+
+def _user_for_token(token: str, kind: str = "reset") -> User:
+    """The account a valid, unexpired, unused password link of the kind belongs to."""
+    salt, lifetime = PASSWORD_LINKS[kind]
+    refusal = _token_refusals(kind)
     try:
-        data = _serializer().loads(token, max_age=current_app.config["RESET_TOKEN_MAX_AGE"])
+        data = _serializer(salt).loads(token, max_age=current_app.config[lifetime])
+    except SignatureExpired:
+        raise Invalid({"token": refusal["expired"]}) from None
     except BadData:
-        raise Invalid({"token": _("Deze link is verlopen of ongeldig. Vraag een nieuwe aan.")}) \
-            from None
+        raise Invalid({"token": refusal["invalid"]}) from None
     user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
-    if user is None or not user.active or data.get("h") != _hash_fingerprint(user):
-        raise Invalid({"token": _("Deze link is verlopen of ongeldig. Vraag een nieuwe aan.")})
+    if user is None or not user.active:
+        raise Invalid({"token": refusal["invalid"]})
+    if data.get("h") != _hash_fingerprint(user):
+        raise Invalid({"token": refusal["used"]})
     return user
 
 
-def check_reset_token(token: str) -> User:
-    """Raise Invalid unless the token may still be used."""
-    return _user_for_token(token)
+def check_reset_token(token: str, kind: str = "reset") -> User:
+    """The account of a password link (a reset or an invitation); Invalid unless the link
+    may still be used."""
+    return _user_for_token(token, kind)
 
 
 @unit_of_work
-def reset_password_with_token(token: str, password: str) -> User:
-    """Set a new password through a reset link; the link then stops working. Following a
-    mailed link also confirms the address."""
-    user = _user_for_token(token)
+def reset_password_with_token(token: str, password: str, kind: str = "reset") -> User:
+    """Set a new password through a reset link or an invitation; the link then stops
+    working. Following a mailed link also confirms the address."""
+    user = _user_for_token(token, kind)
     check_password_rules(password or "")
     user.set_password(password)
     if user.email_confirmed_at is None:
@@ -359,11 +407,23 @@ def _mails() -> dict[str, tuple[str, str]]:
             "dit e-mailadres, maar je hebt er al een. Log in met je wachtwoord, of kies een "
             "nieuw wachtwoord via deze link (een uur geldig):\n\n%(link)s\n\n"
             "Was jij dit niet? Dan kun je dit bericht negeren.")),
+        "invite": (_("Je bent uitgenodigd voor Praktijkbank"), _(
+            "Hallo %(name)s,\n\n%(sender)s nodigt je uit voor Praktijkbank, de kennisbank met "
+            "praktijkvoorbeelden van de Alliantie Positieve Gezondheid Zuid-Holland Noord. "
+            "Er staat een account voor je klaar met dit e-mailadres. Kies je wachtwoord via "
+            "deze link (zeven dagen geldig), dan ben je meteen ingelogd:\n\n%(link)s\n\n"
+            "Verwachtte je deze uitnodiging niet? Dan kun je dit bericht negeren.")),
+        "admin-reset": (_("Nieuw wachtwoord voor Praktijkbank"), _(
+            "Hallo %(name)s,\n\n%(sender)s, beheerder van Praktijkbank, stuurt je een link om "
+            "een nieuw wachtwoord te kiezen (een uur geldig). Tot je dat doet, werkt je "
+            "huidige wachtwoord gewoon:\n\n%(link)s\n\n"
+            "Vroeg je hier niet om? Dan kun je dit bericht negeren.")),
     }
 
 
-def mail_link(user: User, kind: str, link: str) -> None:
-    """Mail an account one of its mails with its link (in the background)."""
+def mail_link(user: User, kind: str, link: str, sender: str = "") -> None:
+    """Mail an account one of its mails with its link (in the background); `sender` names
+    the admin who sent an invitation or reset link."""
     subject, text = _mails()[kind]
-    send_later(user.email, subject, text % {"name": user.name, "link": link},
-               f"{kind} mail for account {user.id}")
+    values = {"name": user.name, "link": link, "sender": sender or _("Een beheerder")}
+    send_later(user.email, subject, text % values, f"{kind} mail for account {user.id}")

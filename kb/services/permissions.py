@@ -195,5 +195,6 @@ can_deactivate_term = can_activate_term = can_merge_term = can_curate_taxonomy
 can_add_organisation = can_edit_organisation = can_merge_organisation = can_curate_taxonomy
 can_add_synonym_group = can_remove_synonym_group = can_curate_taxonomy
 can_create_user = can_change_role = can_block_user = can_unblock_user = can_manage_users
+can_invite_user = can_send_password_link = can_manage_users
 can_update_profile = can_change_password = can_log_out_everywhere = can_manage_own_account
 can_import_records = can_import_examples

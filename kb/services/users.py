@@ -1,9 +1,11 @@
-"""User management by admins: find accounts, change roles, block and unblock."""
+"""User management by admins: find accounts, invite people, send reset links, change roles,
+block and unblock."""
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from kb.database import db
 from kb.models import ROLES, User
+from kb.services import accounts
 from kb.services import permissions as perm
 from kb.services.errors import Invalid, NotFound
 from kb.services.transactions import unit_of_work
@@ -98,3 +100,48 @@ def unblock_user(actor, user_id: int) -> User:
     user = get_user(user_id)
     user.active = True
     return user
+
+
+@unit_of_work
+def invite_user(actor, email: str, name: str, role: str, organisation: str, link_for) -> User:
+    """Open an account for someone with any role and mail them an invitation: a link to
+    choose their own password, valid for INVITE_TOKEN_MAX_AGE and only once; following it
+    confirms the address. Until then nobody knows the account's password.
+    `link_for(kind, token)` makes the mailed link."""
+    perm.require(perm.can_invite_user(actor))
+    email, name = accounts.validated_account(email, name, role, organisation)
+    user = User(email=email, name=name, role=role)
+    if (organisation or "").strip():
+        accounts.set_organisation(user, organisation)
+    user.set_password(accounts.generate_password())
+    db.session.add(user)
+    db.session.flush()
+    _mail_password_link(actor, user, link_for)
+    return user
+
+
+@unit_of_work
+def send_password_link(actor, user_id: int, link_for) -> User:
+    """Mail an account a link to choose a (new) password: a reset link, or the invitation
+    again while its address is unconfirmed (a new invitation, valid as long as the first).
+    The current password keeps working until the link is used."""
+    perm.require(perm.can_send_password_link(actor))
+    user = get_user(user_id)
+    if not user.active:
+        raise Invalid({"active": _("Dit account is geblokkeerd: deblokkeer het eerst.")})
+    _mail_password_link(actor, user, link_for)
+    return user
+
+
+def password_link_kind(user: User) -> str:
+    """What an admin sends an account: an invitation until its address is confirmed,
+    then a reset link."""
+    return "invite" if user.email_confirmed_at is None else "reset"
+
+
+def _mail_password_link(actor, user: User, link_for) -> None:
+    """Mail the account the link `password_link_kind` says, naming the admin."""
+    kind = password_link_kind(user)
+    link = link_for(kind, accounts.password_token(user, kind))
+    accounts.mail_link(user, "invite" if kind == "invite" else "admin-reset", link,
+                       sender=getattr(actor, "name", ""))

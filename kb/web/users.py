@@ -1,15 +1,18 @@
-"""User administration (admins): accounts searched, roles changed, accounts blocked."""
-from flask import Blueprint, render_template, request
+"""User administration (admins): accounts searched, people invited, reset links sent,
+roles changed, accounts blocked."""
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import Length
 
 from kb.models import ROLES
 from kb.services import permissions as perm
 from kb.services import users
 from kb.services.errors import Invalid
+from kb.services.taxonomy import partner_names
 from kb.web.forms import button, done, show_errors, submitted
 from kb.web.helpers import page_arg
 
@@ -33,6 +36,19 @@ class RoleForm(FlaskForm):
     """An account's role."""
 
     role = SelectField(_l("Rol"), validate_choice=False)
+
+
+class InviteForm(FlaskForm):
+    """Whom to invite, and with which role (the service checks every field)."""
+
+    name = StringField(_l("Naam"), validators=[Length(max=120)])
+    email = EmailField(_l("E-mailadres"), validators=[Length(max=254)])
+    role = SelectField(_l("Rol"), validate_choice=False, default="participant")
+    organisation = StringField(_l("Organisatie (niet verplicht)"),
+                               validators=[Length(max=200)],
+                               description=_l("Een partner van de alliantie of een andere "
+                                              "organisatie; de persoon kan dit later zelf "
+                                              "aanpassen"))
 
 
 class UserFilterForm(FlaskForm):
@@ -69,11 +85,57 @@ def users_list():
                            role_titles=role_titles()), status
 
 
+def _role_choices() -> list[tuple[str, str]]:
+    """Every role, in the visitor's language."""
+    return [(role, role_titles()[role]) for role in ROLES]
+
+
+def _password_link(kind: str, token: str) -> str:
+    """The full address of a mailed link to choose a password: an invitation or a reset."""
+    endpoint = "invitations.accept" if kind == "invite" else "accounts.reset_password"
+    return url_for(endpoint, token=token, _external=True)
+
+
+def _with_mail_notice(message: str) -> str:
+    """A flash about a mailed link, with what an admin should know when this installation
+    sends no mail."""
+    if current_app.config.get("MAIL_SERVER"):
+        return message
+    if current_app.config.get("MAIL_LOG_LINKS"):
+        return message + " " + _("Let op: er is geen mailserver ingesteld. De mail staat "
+                                 "met de link in het logboek van de server; geef de link "
+                                 "zelf door.")
+    return message + " " + _("Let op: er is geen mailserver ingesteld, dus de mail gaat niet "
+                             "de deur uit (stel KB_MAIL_SERVER in).")
+
+
+@bp.route("/uitnodigen", methods=["GET", "POST"])
+def invite():
+    """Invite someone: an account with a role, and a mailed link to choose a password."""
+    form = InviteForm()
+    form.role.choices = _role_choices()
+    if form.validate_on_submit():
+        try:
+            account = users.invite_user(current_user, form.email.data, form.name.data,
+                                        form.role.data, form.organisation.data,
+                                        _password_link)
+        except Invalid as exc:
+            show_errors(form, exc)
+        else:
+            return done(_with_mail_notice(_(
+                "Uitnodiging gestuurd naar %(email)s; de link is zeven dagen geldig.",
+                email=account.email)), ".user", user_id=account.id)
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("users/invite.html", form=form, partners=partner_names()), status
+
+
 def _user_page(account, form=None, status: int = 200):
-    """One account with its role form and block button."""
+    """One account with the controls that apply to it (none of one's own role or access)."""
     form = form or RoleForm(data={"role": account.role})
-    form.role.choices = [(role, role_titles()[role]) for role in ROLES]
+    form.role.choices = _role_choices()
     return render_template("users/user.html", account=account, form=form,
+                           own=account.id == current_user.id,
+                           link_kind=users.password_link_kind(account),
                            role_titles=role_titles()), status
 
 
@@ -105,3 +167,17 @@ def unblock_user(user_id: int):
     """Let a blocked account in again."""
     return button(lambda: users.unblock_user(current_user, user_id),
                    _("Account gedeblokkeerd."), ".user", user_id=user_id)
+
+
+@bp.post("/<int:user_id>/wachtwoordlink")
+def send_password_link(user_id: int):
+    """Mail an account a link to choose a password (the invitation again, until the
+    address is confirmed)."""
+    account = users.get_user(user_id)
+    message = _("Uitnodiging opnieuw gestuurd naar %(email)s; de link is zeven dagen "
+                "geldig.", email=account.email) \
+        if users.password_link_kind(account) == "invite" else \
+        _("Link voor een nieuw wachtwoord gestuurd naar %(email)s; de link is een uur "
+          "geldig.", email=account.email)
+    return button(lambda: users.send_password_link(current_user, user_id, _password_link),
+                  _with_mail_notice(message), ".user", user_id=user_id)

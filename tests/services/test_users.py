@@ -3,7 +3,7 @@ import pytest
 
 from kb.database import db
 from kb.models import User
-from kb.services import users
+from kb.services import accounts, users
 from kb.services.errors import Forbidden, Invalid, NotFound
 from kb.services.permissions import SYSTEM
 from tests import factories
@@ -92,3 +92,99 @@ def test_blocking_rotates_the_session_token_and_unblocking_lets_in_again(admin):
     assert db.session.get(User, member.id).active is False
     assert users.unblock_user(admin, member.id).active
     assert db.session.get(User, member.id).check_password(factories.PASSWORD)
+
+
+# -- invitations and reset links -------------------------------------------------------
+
+def link_for(kind: str, token: str) -> str:
+    """The mailed link, as the web layer would make it."""
+    path = "/uitnodiging/" if kind == "invite" else "/wachtwoord-herstellen/"
+    return f"http://praktijkbank.test{path}{token}"
+
+
+def token_in(inbox, to: str, path: str) -> str:
+    """The token of the last link to path mailed to an address."""
+    return inbox.link(to, path).rsplit("/", 1)[1]
+
+
+def test_invite_opens_an_unconfirmed_account_and_mails_a_link_that_works_once(admin, inbox):
+    invited = users.invite_user(admin, " Anna.Jansen@Zorg.example ", "Anna Jansen",
+                                "moderator", "Hecht", link_for)
+    assert (invited.email, invited.name, invited.role) == \
+        ("anna.jansen@zorg.example", "Anna Jansen", "moderator")
+    assert invited.organisation.name == "Hecht" and invited.email_confirmed_at is None
+    (to, content), = inbox.received()
+    assert to == ["anna.jansen@zorg.example"] and admin.name in content
+    token = token_in(inbox, invited.email, "/uitnodiging/")
+    assert accounts.check_reset_token(token, "invite").id == invited.id
+    with pytest.raises(Invalid):
+        accounts.check_reset_token(token)  # an invitation is no reset link
+    accounts.reset_password_with_token(token, "mijn-eigen-wachtwoord", "invite")
+    assert accounts.authenticate(invited.email, "mijn-eigen-wachtwoord").id == invited.id
+    with pytest.raises(Invalid) as info:
+        accounts.check_reset_token(token, "invite")
+    assert "al gebruikt" in info.value.errors["token"]
+
+
+def test_an_expired_or_forged_invitation_is_refused_clearly(app, admin, inbox):
+    invited = users.invite_user(admin, "anna@zorg.example", "Anna Jansen", "participant", "",
+                                link_for)
+    assert invited.organisation is None and invited.organisation_name == ""
+    token = token_in(inbox, invited.email, "/uitnodiging/")
+    with pytest.raises(Invalid) as info:
+        accounts.check_reset_token(token[:-2] + "xx", "invite")
+    assert "klopt niet" in info.value.errors["token"]
+    app.config["INVITE_TOKEN_MAX_AGE"] = -1
+    refused(Invalid, accounts.reset_password_with_token, token, "mijn-eigen-wachtwoord",
+            "invite", field="token")
+    with pytest.raises(Invalid) as info:
+        accounts.check_reset_token(token, "invite")
+    assert "verlopen" in info.value.errors["token"]
+
+
+def test_invite_names_every_wrong_field_and_changes_nothing(admin, inbox):
+    factories.user(email="bezet@zorg.example")
+    with pytest.raises(Invalid) as info:
+        users.invite_user(admin, "geen-adres", "A", "koning", "x", link_for)
+    assert set(info.value.errors) == {"email", "name", "role", "organisation"}
+    refused(Invalid, users.invite_user, admin, "BEZET@zorg.example", "Anna Jansen",
+            "participant", "", link_for, field="email")
+    assert inbox.received() == []
+
+
+@pytest.mark.parametrize("role", ["participant", "moderator"])
+def test_only_admins_invite_and_send_links(app, role, inbox):
+    actor, other = factories.user(role), factories.user()
+    refused(Forbidden, users.invite_user, actor, "anna@zorg.example", "Anna Jansen",
+            "admin", "", link_for)
+    refused(Forbidden, users.send_password_link, actor, other.id, link_for)
+    assert inbox.received() == []
+
+
+def test_an_admin_sends_a_reset_link_that_sets_a_new_password(admin, inbox):
+    member = factories.user()
+    users.send_password_link(admin, member.id, link_for)
+    token = token_in(inbox, member.email, "/wachtwoord-herstellen/")
+    assert member.check_password(factories.PASSWORD)  # the old one works until then
+    accounts.reset_password_with_token(token, "een-nieuw-wachtwoord")
+    assert accounts.authenticate(member.email, "een-nieuw-wachtwoord").id == member.id
+
+
+def test_an_unconfirmed_account_gets_its_invitation_again(admin, inbox):
+    invited = users.invite_user(admin, "anna@zorg.example", "Anna Jansen", "participant", "",
+                                link_for)
+    first = token_in(inbox, invited.email, "/uitnodiging/")
+    users.send_password_link(admin, invited.id, link_for)
+    assert [to for to, _content in inbox.received()] == [[invited.email]] * 2
+    again = token_in(inbox, invited.email, "/uitnodiging/")
+    accounts.reset_password_with_token(again, "mijn-eigen-wachtwoord", "invite")
+    with pytest.raises(Invalid):  # choosing a password ends every earlier invitation
+        accounts.check_reset_token(first, "invite")
+
+
+def test_a_blocked_account_gets_no_link(admin, inbox):
+    member = factories.user()
+    users.block_user(admin, member.id)
+    refused(Invalid, users.send_password_link, admin, member.id, link_for, field="active")
+    refused(NotFound, users.send_password_link, admin, 999_999, link_for)
+    assert inbox.received() == []

@@ -203,7 +203,7 @@ def test_synonyms_page_adds_and_removes_groups(client):
 def test_admin_lists_filters_and_changes_roles(client):
     admin = logged_in(client, "admin")
     member = factories.user(email="anna.jansen@zorg.example")
-    page = text(client.get("/beheer/gebruikers?q=jansen"))
+    page = text(client.get("/beheer/gebruikers?q=jansen")).replace("<wbr>", "")
     assert "anna.jansen@zorg.example" in page and admin.email not in page
     assert client.get("/beheer/gebruikers?role=koning").status_code == 400
     url = f"/beheer/gebruikers/{member.id}"
@@ -215,9 +215,13 @@ def test_admin_lists_filters_and_changes_roles(client):
 def test_admin_cannot_demote_or_block_themselves(client):
     admin = logged_in(client, "admin")
     url = f"/beheer/gebruikers/{admin.id}"
+    page = text(client.get(url))
+    assert "eigen account" in page  # and no control that cannot apply:
+    assert 'name="role"' not in page and "/blokkeren" not in page
+    assert "/wachtwoordlink" not in page
     before = snapshot()
-    response = post_form(client, url, {"role": "participant"}, page=url)
-    assert response.status_code == 400 and 'id="role-error"' in text(response)
+    response = post_form(client, url, {"role": "participant"}, page=url)  # forged anyway
+    assert response.status_code == 400 and "eigen account" in text(response)
     response = post_form(client, f"{url}/blokkeren", {}, page=url)
     assert "eigen account" in text(client.get(response.headers["Location"]))
     assert snapshot() == before

@@ -256,9 +256,10 @@ def _queue_lines(news: dict[str, list[str]]) -> list[str]:
 
 
 def _moderators() -> list[User]:
-    """Active moderators and admins."""
+    """Active moderators and admins (an invited one once they accepted the invitation)."""
     return list(db.session.scalars(select(User).where(
-        User.active.is_(True), User.role.in_(("moderator", "admin"))).order_by(User.id)))
+        User.active.is_(True), User.role.in_(("moderator", "admin")),
+        User.email_confirmed_at.is_not(None)).order_by(User.id)))
 
 
 def mail_queue(now: dt.datetime | None = None) -> int:

@@ -5,6 +5,7 @@ from kb.database import db
 from kb.models import User
 from kb.services import accounts, users
 from kb.services.errors import Forbidden, Invalid, NotFound
+from kb.services.examples import create_example
 from kb.services.permissions import SYSTEM
 from tests import factories
 from tests.dbtools import refused
@@ -188,3 +189,14 @@ def test_a_blocked_account_gets_no_link(admin, inbox):
     refused(Invalid, users.send_password_link, admin, member.id, link_for, field="active")
     refused(NotFound, users.send_password_link, admin, 999_999, link_for)
     assert inbox.received() == []
+
+
+def test_an_invited_moderator_hears_of_the_queue_once_they_accepted(admin, inbox):
+    invited = users.invite_user(admin, "anna@zorg.example", "Anna Jansen", "moderator", "",
+                                link_for)
+    token = token_in(inbox, invited.email, "/uitnodiging/")
+    create_example(factories.user(), factories.record(ref=None), submit=True)
+    assert sum(to == [invited.email] for to, _content in inbox.received()) == 1  # the invite
+    accounts.reset_password_with_token(token, "mijn-eigen-wachtwoord", "invite")
+    create_example(factories.user(), factories.record(ref=None), submit=True)
+    assert sum(to == [invited.email] for to, _content in inbox.received()) == 2

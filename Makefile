@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-HOST ?= 127.0.0.1
+# Where `make run` serves: `make run PORT=8000` (PORT may also come from the environment),
+# `make run HOST=0.0.0.0` for other machines. HOST only as an argument: some shells export
+# HOST as the machine's name, which would quietly open the server to the network.
+HOST := 127.0.0.1
 PORT ?= 5000
 PO_FILES := $(wildcard kb/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)

@@ -22,17 +22,19 @@ def default_instance() -> Path:
     return Path.cwd() / "instance"
 
 
-def create_app(test_config: dict | None = None, warm_up: bool | None = None) -> Flask:
+def create_app(test_config: dict | None = None, warm_up: bool | None = None,
+               check_schema: bool = True) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, CLI. A serving
     process (warm_up, by default when INDEX_WARM_UP is set) opens and warms the search
-    index in the background, so that the first search is fast."""
+    index in the background, so that the first search is fast. check_schema: warn when
+    the database is behind the code (not for the commands that bring it up to date)."""
     instance_path = ((test_config or {}).get("INSTANCE_PATH")
                      or os.environ.get("KB_INSTANCE_PATH") or str(default_instance()))
     app = Flask(__name__, instance_path=os.path.abspath(instance_path),
                 instance_relative_config=True, template_folder=str(TEMPLATES))
     load_config(app, test_config)
     app.extensions["kb.factory"] = create_app  # an index rebuild's workers make their own
-    register_extensions(app)
+    register_extensions(app, check_schema)
     register_blueprints(app)
     from kb.web import hardening
     hardening.install(app)
@@ -69,7 +71,7 @@ def instance_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
-def register_extensions(app: Flask) -> None:
+def register_extensions(app: Flask, check_schema: bool = True) -> None:
     """Bind the extensions of kb.extensions to this app."""
     from kb import models  # noqa: F401  (registers the tables)
     from kb.search import check_whoosh
@@ -92,7 +94,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-        warn_if_schema_behind(app)
+        if check_schema:
+            warn_if_schema_behind(app)
 
 
 def warn_if_schema_behind(app: Flask) -> None:

@@ -10,13 +10,19 @@ from kb.models import ROLES
 from kb.services.errors import DomainError, Invalid
 from kb.services.permissions import SYSTEM
 
+# Commands that bring the schema up to date themselves (or do not read the database): a
+# warning that the schema is behind, telling them to run `kb init`, would only mislead.
+SCHEMA_MAKERS = {"init", "db", "restore", "routes"}
+
 
 def main() -> None:
     """Entry point of the `kb` console script (only `kb run` warms the search index up at
     start: the other commands do not serve searches)."""
     from kb import create_app
-    serving = sys.argv[1:2] == ["run"]
-    FlaskGroup(create_app=lambda: create_app(warm_up=serving),
+    arguments = sys.argv[1:]
+    serving = arguments[:1] == ["run"]
+    check = bool(arguments) and arguments[0] not in SCHEMA_MAKERS and "--help" not in arguments
+    FlaskGroup(create_app=lambda: create_app(warm_up=serving, check_schema=check),
                help="Praktijkbank").main(prog_name="kb")
 
 
@@ -43,12 +49,22 @@ def init_command() -> None:
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only when there are no examples yet.")
+@click.option("--passwords", is_flag=True,
+              help="Only give the demo accounts new passwords and print them; the examples "
+                   "and everything else stay as they are.")
 @with_appcontext
-def demo_command(if_empty: bool) -> None:
+def demo_command(if_empty: bool, passwords: bool) -> None:
     """Load the demo data and print the demo accounts' new passwords."""
-    from kb.services.demo import has_examples, load_demo
+    from kb.services.demo import has_examples, load_demo, renew_demo_passwords
+    if passwords:
+        accounts = renew_demo_passwords()
+        if not accounts:
+            raise click.ClickException("There are no demo accounts yet: run `kb demo`.")
+        _print_demo_accounts(accounts)
+        return
     if if_empty and has_examples():
-        click.echo("Examples present; demo data not loaded.")
+        click.echo("Examples present; demo data not loaded (`kb demo --passwords` gives the "
+                   "demo accounts new passwords).")
         return
     try:
         report = load_demo()
@@ -57,8 +73,13 @@ def demo_command(if_empty: bool) -> None:
     click.echo(f"Demo data: {report.created} examples created, {report.updated} updated, "
                f"{report.leerateliers} leerateliers.")
     _index_what_was_written(report.created + report.updated)
+    _print_demo_accounts(report.accounts)
+
+
+def _print_demo_accounts(accounts: list[tuple[str, str, str]]) -> None:
+    """The demo accounts with their new passwords, one a line."""
     click.echo("Demo accounts (passwords are new on every run):")
-    for email, role, password in report.accounts:
+    for email, role, password in accounts:
         click.echo(f"  {role:<12} {email:<32} {password}")
 
 

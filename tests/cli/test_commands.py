@@ -172,6 +172,56 @@ def test_demo_prints_working_passwords_and_does_not_duplicate(runner):
     assert result.output.count("@praktijkbank.example") == 3
 
 
+def printed_accounts(output: str) -> dict[str, tuple[str, str]]:
+    """email: (role, password) of each demo account line a command printed."""
+    found = {}
+    for line in output.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and "@" in parts[1]:
+            found[parts[1]] = (parts[0], parts[2])
+    return found
+
+
+def test_demo_passwords_renews_only_the_passwords(runner):
+    result = runner.invoke(args=["demo", "--passwords"])
+    assert result.exit_code == 1 and "run `kb demo`" in result.output
+    first = printed_accounts(runner.invoke(args=["demo"]).output)
+    example = db.session.scalar(select(Example).where(Example.status == "published"))
+    example.title = "Een titel die een moderator gaf"
+    db.session.commit()
+    tables = {model: db.session.scalar(select(func.count()).select_from(model))
+              for model in (Example, Revision, Decision, IndexEvent, User)}
+    result = runner.invoke(args=["demo", "--passwords"])
+    assert result.exit_code == 0, result.output
+    renewed = printed_accounts(result.output)
+    assert renewed.keys() == first.keys() and len(renewed) == 3
+    db.session.expire_all()
+    for email, (role, password) in renewed.items():
+        user = find_user(email)
+        assert user.role == role and user.check_password(password)
+        assert not user.check_password(first[email][1])
+    assert db.session.get(Example, example.id).title == "Een titel die een moderator gaf"
+    assert {model: db.session.scalar(select(func.count()).select_from(model))
+            for model in tables} == tables
+
+
+def test_init_on_a_fresh_instance_warns_of_nothing(tmp_path):
+    """Only a command that needs the schema is told to run `kb init`; `kb init` is not."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KB_")}
+    env["KB_INSTANCE_PATH"] = str(tmp_path / "fresh")
+    kb = os.path.join(os.path.dirname(sys.executable), "kb")
+    done = subprocess.run([kb, "synonyms", "list"], env=env, capture_output=True, text=True)
+    assert "run `kb init`" in done.stderr  # the warning stays where it helps
+    (tmp_path / "fresh" / "praktijkbank.sqlite").unlink()
+    printed = []
+    for args in (["--help"], ["init"], ["init"], ["synonyms", "list"]):
+        done = subprocess.run([kb, *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "WARNING" not in done.stdout + done.stderr, (args, done.stderr)
+        printed.append(done.stdout)
+    assert "Database ready" in printed[1] and "Database ready: 0 terms" in printed[2]
+
+
 def test_console_script_runs_against_the_instance(app, tmp_path):
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         pytest.skip("the console-script check runs once, on the SQLite instance")

@@ -1,5 +1,6 @@
 """The `kb` command line: the app's Flask CLI plus Praktijkbank's own commands."""
 import json
+import os
 import sys
 
 import click
@@ -63,8 +64,8 @@ def demo_command(if_empty: bool, passwords: bool) -> None:
         _print_demo_accounts(accounts)
         return
     if if_empty and has_examples():
-        click.echo("Examples present; demo data not loaded (`kb demo --passwords` gives the "
-                   "demo accounts new passwords).")
+        click.echo(f"Examples present; demo data not loaded (`{_this_command()} demo "
+                   "--passwords` gives the demo accounts new passwords).")
         return
     try:
         report = load_demo()
@@ -74,6 +75,14 @@ def demo_command(if_empty: bool, passwords: bool) -> None:
                f"{report.leerateliers} leerateliers.")
     _index_what_was_written(report.created + report.updated)
     _print_demo_accounts(report.accounts)
+
+
+def _this_command() -> str:
+    """How to run `kb` again from here: `.venv/bin/kb` when this one lies below the working
+    directory (`make run` in a checkout, where `kb` is not on the PATH), else `kb`."""
+    script = os.path.abspath(sys.argv[0])
+    below = os.path.relpath(script)
+    return below if os.path.basename(script) == "kb" and not below.startswith("..") else "kb"
 
 
 def _print_demo_accounts(accounts: list[tuple[str, str, str]]) -> None:

@@ -25,7 +25,7 @@ def test_home_speaks_dutch_and_counts_by_facet(client):
     assert "Leren van elkaars praktijk" in html
     assert "2 gepubliceerde voorbeelden" in html
     assert 'href="/zoeken?theme=mantelzorg">Mantelzorg</a> <span class="badge" ' \
-           'aria-label="2 voorbeelden">2</span>' in html
+           'aria-hidden="true">2</span><span class="visually-hidden">2 voorbeelden</span>' in html
     assert 'name="q"' in html
 
 

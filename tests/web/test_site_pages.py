@@ -1,6 +1,7 @@
 """The pages a public body needs: privacy and accessibility statements, contact and
 colophon (replaceable per installation), the footer, sitemap.xml, robots.txt, the favicon,
-meta descriptions, Open Graph tags and an example's structured data."""
+meta descriptions, Open Graph tags and an example's structured data; consent at
+registration and what a blocked account is told."""
 import io
 import json
 import os
@@ -9,15 +10,17 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from PIL import Image
+from sqlalchemy import func, select
 
 from kb.database import db
+from kb.models import User
 from kb.services import attachments
 from kb.services.examples import update_example
 from kb.services.taxonomy import get_or_create_leeratelier
 from tests import factories
 from tests.services.test_attachments import jpeg
 from tests.web.test_pages import UNPUBLISHED, page
-from tests.webtools import logged_in
+from tests.webtools import logged_in, login, post_form
 
 SITE_PAGES = {"/privacy": "Privacyverklaring", "/toegankelijkheid": "Toegankelijkheids",
               "/contact": "Contact", "/colofon": "Colofon"}
@@ -227,3 +230,33 @@ def test_list_pages_have_descriptions_from_their_content(client):
         "Kwadraad (Welzijnsorganisatie): 1 praktijkvoorbeeld")
     assert meta(page(client, "/"), "description").startswith("Praktijkbank verzamelt")
     assert meta(page(client, "/"), "og:url") == "http://localhost/"
+
+
+def test_registration_asks_consent_and_links_the_privacy_statement(client):
+    form = page(client, "/registreren")
+    assert 'href="/privacy"' in form and 'name="consent"' in form
+    response = post_form(client, "/registreren", {
+        "name": "Sanne de Vries", "email": "sanne@voorbeeld.nl",
+        "password": "een-lang-wachtwoord", "organisation": "Kwadraad"}, page="/registreren")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert re.search(r'<p class="error" id="consent-error">Vink dit aan om een account te '
+                     r"maken", html)
+    assert 'aria-invalid="true"' in html
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_a_blocked_account_is_told_whom_to_contact(app, client):
+    app.config["CONTACT_EMAIL"] = "beheer@gemeente.example"
+    account = factories.user()
+    account.active = False
+    db.session.commit()
+    response = login(client, account.email)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Dit account is geblokkeerd." in html
+    assert 'href="mailto:beheer@gemeente.example"' in html and 'href="/contact"' in html
+    assert client.get("/account").status_code == 302
+    # A wrong password still says nothing about the account.
+    wrong = login(client, account.email, "niet-het-wachtwoord").get_data(as_text=True)
+    assert "geblokkeerd" not in wrong

@@ -47,6 +47,7 @@ def test_participant_submits_and_moderator_publishes(live_server, live_env, live
     page.get_by_label("Organisatie").fill("Kwadraad")
     page.get_by_label("E-mailadres").fill("ilse@voorbeeld.nl")
     page.get_by_label("Wachtwoord").fill("geldcafe-katwijk")
+    page.get_by_label("Ik heb de privacyverklaring gelezen").check()
     assert serious_violations(page) == []
     page.get_by_role("button", name="Account aanmaken").click()
     assert page.get_by_role("heading", name="Bekijk je e-mail").is_visible()

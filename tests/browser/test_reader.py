@@ -32,6 +32,7 @@ def test_reader_browses_from_home_to_an_example(live_server, page):
 
 
 @pytest.mark.parametrize("path", ["/voorbeelden", "/organisaties", "/leerateliers", "/over",
+                                  "/toegankelijkheid",
                                   "/bestaat-niet", "/zoeken?q=mantelzorg&theme=eenzaamheid"])
 def test_other_pages_are_accessible(live_server, page, path):
     page.goto(live_server + path)

@@ -44,10 +44,24 @@ init: install
 run: init
 	KB_MAIL_LOG_LINKS=true $(BIN)/kb run --host $(HOST) --port $(PORT)
 
+# The standards HTML checker (Nu Html Checker, run with Java) the browser tests check every
+# page with; taken from the npm registry at a pinned version and checked against its digest.
+VNU_VERSION := 26.9.27
+VNU_SHA256 := 22f15dd39a33bed929d2a5c0cddf5946849a647eca9272bf4d5d00bc7e7a4d47
+VNU_JAR := build/vnu.jar
+$(VNU_JAR):
+	rm -rf build/vnu-download && mkdir -p build/vnu-download
+	cd build/vnu-download && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null
+	tar -xzf build/vnu-download/vnu-jar-$(VNU_VERSION).tgz -C build/vnu-download \
+	  package/build/dist/vnu.jar
+	echo "$(VNU_SHA256)  build/vnu-download/package/build/dist/vnu.jar" | sha256sum -c --quiet
+	mv build/vnu-download/package/build/dist/vnu.jar $@
+	rm -rf build/vnu-download
+
 # One worker per core (pytest-xdist), each with a PostgreSQL database of its own.
 TEST_WORKERS ?= auto
-test: install-test
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+test: install-test $(VNU_JAR)
+	KB_VNU_JAR=$(VNU_JAR) $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check kb tests bench setup.py

@@ -41,7 +41,7 @@ ODD_VALUES = ["a%00b", "%00", "%01%02", "%7f", "²", "٣", "1e9", "-1", "0", "99
               "..%2f..%2fetc%2fpasswd", "%22unclosed", "x" * 5000, "%20" * 300, "%E2%80%AE",
               "%F0%9F%98%80" * 50, "NaN", "true", "[]", "{}"]
 FORMS = {"/inloggen": ["email", "password"], "/registreren": ["name", "email", "password",
-                                                              "organisation"],
+                                                              "organisation", "consent"],
          "/wachtwoord-vergeten": ["email"]}
 FORM_VALUES = ["a\x00b", "\x01", "x" * 100_000, "²", "' OR 1=1 --", "<script>x</script>",
                "\ud800".encode("utf-8", "surrogatepass").decode("latin-1"), "", " "]
@@ -229,9 +229,11 @@ def enumeration(args) -> None:
             for label, path, known, unknown in (
                     ("register", "/registreren",
                      {"name": "X Y", "email": "bekend@voorbeeld.nl",
-                      "password": "een-lang-wachtwoord", "organisation": "Hecht"},
+                      "password": "een-lang-wachtwoord", "organisation": "Hecht",
+                      "consent": "y"},
                      {"name": "X Y", "email": "nieuw{}@voorbeeld.nl",
-                      "password": "een-lang-wachtwoord", "organisation": "Hecht"}),
+                      "password": "een-lang-wachtwoord", "organisation": "Hecht",
+                      "consent": "y"}),
                     ("reset", "/wachtwoord-vergeten", {"email": "bekend@voorbeeld.nl"},
                      {"email": "onbekend{}@voorbeeld.nl"})):
                 times = {"known": [], "unknown": []}

@@ -167,6 +167,7 @@ def register_blueprints(app: Flask) -> None:
         leerateliers,
         moderation,
         notifications,
+        pages,
         public,
         search,
         users,
@@ -174,6 +175,7 @@ def register_blueprints(app: Flask) -> None:
     guard.install(app)  # before the routes: they use its bounded `int` converter
     freshness.install(app)
     app.register_blueprint(public.bp)
+    app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(contribute.bp)
     app.register_blueprint(moderation.bp)

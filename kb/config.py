@@ -91,3 +91,13 @@ class Defaults:
     RESET_TOKEN_MAX_AGE = 3600
     # An admin's invitation to choose a password (the mail says seven days).
     INVITE_TOKEN_MAX_AGE = 7 * 24 * 3600
+
+    # Who runs this installation and how to reach them: filled into the privacy statement,
+    # the accessibility statement, the contact page and the colophon (shipped in kb/pages;
+    # a file of the same name in instance/pages replaces one), the footer, and what a
+    # blocked account is told. E.g. KB_CONTACT_EMAIL=praktijkbank@gemeente.example.
+    OWNER_NAME = "Alliantie Positieve Gezondheid Zuid-Holland Noord"
+    CONTACT_EMAIL = "contact@praktijkbank.example"
+    # URLs in one sitemap file (the protocol allows 50,000); beyond, /sitemap.xml becomes
+    # an index of numbered parts.
+    SITEMAP_URLS = 50_000

@@ -48,3 +48,12 @@ def file_size(size: int) -> str:
     if size < 1_000_000:
         return f"{format_decimal(max(1, round(size / 1000)))} kB"
     return f"{format_decimal(round(size / 1_000_000, 1))} MB"
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    """The text on one line, at most `limit` characters, cut between words (a page's
+    meta description)."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

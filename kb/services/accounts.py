@@ -215,6 +215,10 @@ def _attempt_login(key: str, password: str, address: str, device: dict | None) -
     return None
 
 
+class Blocked(Invalid):
+    """The password was right, but an administrator blocked the account."""
+
+
 def authenticate(email: str, password: str, address: str = "",
                  device: dict | None = None) -> User:
     """The account for these credentials; one answer for every kind of failure. TooMany
@@ -224,8 +228,9 @@ def authenticate(email: str, password: str, address: str = "",
     if user is None:
         raise Invalid({"password": _("Dit e-mailadres en wachtwoord horen niet bij elkaar.")})
     if not user.active:  # the right password proves who asks, so saying why is safe
-        raise Invalid({"email": _("Dit account is geblokkeerd. "
-                                  "Neem contact op met de beheerders.")})
+        raise Blocked({"email": _("Dit account is geblokkeerd. Neem contact op met de "
+                                  "beheerders: %(email)s.",
+                                  email=current_app.config["CONTACT_EMAIL"])})
     if user.email_confirmed_at is None:
         raise Invalid({"email": _("Bevestig eerst je e-mailadres met de link die we je "
                                   "mailden. Geen mail gekregen? Vraag via 'Wachtwoord "

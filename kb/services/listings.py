@@ -189,6 +189,23 @@ def published_years() -> list[int]:
                                    .order_by(Example.year.desc())))
 
 
+def public_slugs(kind: str) -> list[str]:
+    """The slugs of the public organisations or leerateliers (kind `organisation` or
+    `leeratelier`), for the sitemap."""
+    model = Organisation if kind == "organisation" else Leeratelier
+    public = _public_organisations() if model is Organisation else _public_leerateliers()
+    return [row.slug for row, _count in db.session.execute(public.order_by(model.id))]
+
+
+def published_pages(offset: int, limit: int) -> list[tuple]:
+    """A slice of the published examples in id order, as (id, title, published_at,
+    updated_at) rows: what the sitemap needs of each, without loading the examples."""
+    query = (select(Example.id, Example.title, Example.published_at, Example.updated_at)
+             .where(Example.status == "published").order_by(Example.id)
+             .offset(offset).limit(limit))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
 def get_public(model, slug: str):
     """A public organisation or leeratelier by slug; NotFound otherwise (also for rows
     that only drafts name)."""

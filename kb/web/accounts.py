@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from kb.extensions import limiter
 from kb.services import accounts, notifications
@@ -56,11 +56,16 @@ class ProfileForm(FlaskForm):
 
 
 class RegisterForm(ProfileForm):
-    """Name, organisation, email and password."""
+    """Name, organisation, email and password, and consent to keep them."""
 
     email = EmailField(_l("E-mailadres"), validators=[InputRequired(), Length(max=254)])
     password = PasswordField(_l("Wachtwoord"), validators=[InputRequired(), Length(max=200)],
                              description=_l("Minstens %(n)d tekens", n=accounts.MIN_PASSWORD))
+    consent = BooleanField(
+        _l("Ik heb de privacyverklaring gelezen en geef toestemming om mijn gegevens te "
+           "bewaren zoals daar staat beschreven."),
+        validators=[DataRequired(_l("Vink dit aan om een account te maken: zonder je "
+                                    "toestemming bewaren we je gegevens niet."))])
 
 
 class PasswordForm(FlaskForm):
@@ -109,6 +114,8 @@ def login():
         try:
             user = accounts.authenticate(form.email.data, form.password.data,
                                          request.remote_addr or "", _this_device())
+        except accounts.Blocked:
+            return render_template("accounts/login.html", form=form, blocked=True), 400
         except Invalid as exc:
             show_errors(form, exc)
         except TooMany as exc:

@@ -158,6 +158,18 @@ def _suggestions() -> dict:
             "municipalities": listings.published_municipalities()}
 
 
+def _chosen_terms(form: ExampleForm) -> list[tuple[str, list[str]]]:
+    """The classification picked in the form, per kind, as the example page lists it."""
+    chosen = []
+    for kind in taxonomy.KINDS_TABLE:
+        field = form[kind.field]
+        values = field.data if kind.many else [field.data]
+        labels = [label for value, label in field.choices if value and value in (values or [])]
+        if labels:
+            chosen.append((str(kind.plural), labels))
+    return chosen
+
+
 def _render(form: ExampleForm, example: Example | None = None, status: int = 200,
             typed=None, upload_errors=None):
     """The example form, with a preview when asked for, the time of the unsaved text it
@@ -166,6 +178,7 @@ def _render(form: ExampleForm, example: Example | None = None, status: int = 200
     saved = typing.last_saved(current_user, example)
     return render_template("contribute/form.html", form=form, example=example,
                            preview=preview, restored=typed,
+                           chosen_terms=_chosen_terms(form) if preview else [],
                            saved_ms=int(saved.timestamp() * 1000) if saved else 0,
                            attachments=attaching.attachments_of(example) if example else [],
                            can_attach=example is not None and perm.can_add_attachment(

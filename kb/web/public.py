@@ -20,6 +20,7 @@ from kb.services.search import related_examples
 from kb.util import utcnow
 from kb.web.helpers import page_arg, safe_next
 from kb.web.leerateliers import qr_svg
+from kb.web.pages import example_structured_data
 
 bp = Blueprint("public", __name__)
 
@@ -61,14 +62,18 @@ def render_example(item, **extra):
     """An example's page (also re-rendered by forms on it, with their errors in extra)."""
     context = {"adoption_errors": {}, "adoption_values": {}, "now_year": utcnow().year,
                "contact_errors": {}, "contact_message": "", **extra}
-    return render_template("public/example.html", example=item,
+    files = attachments.attachments_of(item)
+    image = next((file for file in files if file.is_image), None)
+    # Search engines and link previews get data about a published example only.
+    structured = example_structured_data(item, image) if item.is_published else None
+    return render_template("public/example.html", example=item, structured=structured,
                            related=related_examples(item) if item.is_published else [],
                            body=render_markdown(item.body),
                            impact=render_markdown(item.impact),
                            evidence=render_markdown(item.evidence),
                            saved=following.is_saved(current_user, item.id),
                            adoptions=adoptions.adoptions_of(item),
-                           attachments=attachments.attachments_of(item), **context)
+                           attachments=files, **context)
 
 
 @bp.get("/organisaties")

@@ -2,12 +2,13 @@
 from flask import request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from kb.markdown import render_markdown
 from kb.services import permissions
 from kb.taxonomy import EVIDENCE, FACT_KINDS, KINDS_TABLE
-from kb.util import file_size
+from kb.util import file_size, shorten
 from kb.web.charts import profile_of
 
 STATUS_LABELS = {  # translated when shown
@@ -39,12 +40,21 @@ def url_without(kind: str, value: str) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args.to_dict(flat=False))
 
 
+def meta_text(value, limit: int = 160) -> Markup:
+    """Text for a meta tag (a description, a shared link's title): without tags, on one
+    line, cut between words, and escaped here, because a {% filter %} block's output is
+    not escaped again."""
+    text = value.striptags() if isinstance(value, Markup) else str(value or "")
+    return escape(shorten(text, limit))
+
+
 def register_template_helpers(app) -> None:
     """Make the helpers available in every template."""
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) \
         if value else ""
     app.jinja_env.filters["filesize"] = file_size  # (kb.util)
+    app.jinja_env.filters["meta_text"] = meta_text
     app.jinja_env.filters["datetime"] = lambda value, fmt="d MMMM HH:mm": \
         format_datetime(value, fmt) if value else ""
     app.jinja_env.globals.update(url_with=url_with, url_without=url_without,

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from tests.browser.conftest import KB
-from tests.browser.tools import serious_violations, snapshot
+from tests.browser.tools import account_menu, serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +47,7 @@ def test_participant_submits_and_moderator_publishes(live_server, live_env, live
     page.get_by_label("Organisatie").fill("Kwadraad")
     page.get_by_label("E-mailadres").fill("ilse@voorbeeld.nl")
     page.get_by_label("Wachtwoord").fill("geldcafe-katwijk")
+    page.get_by_label("Ik heb de privacyverklaring gelezen").check()
     assert serious_violations(page) == []
     page.get_by_role("button", name="Account aanmaken").click()
     assert page.get_by_role("heading", name="Bekijk je e-mail").is_visible()
@@ -58,14 +59,14 @@ def test_participant_submits_and_moderator_publishes(live_server, live_env, live
         == "ingediend"
     assert serious_violations(page) == []
     snapshot(page, "contribute-mine")
-    page.get_by_role("button", name="Uitloggen").click()
+    account_menu(page).get_by_role("button", name="Uitloggen").click()
 
     create_moderator(live_env)
     page.goto(live_server + "/inloggen")
     page.get_by_label("E-mailadres").fill(MODERATOR[0])
     page.get_by_label("Wachtwoord").fill(MODERATOR[1])
     page.get_by_role("button", name="Inloggen").click()
-    page.get_by_role("link", name="Moderatie").click()
+    account_menu(page).get_by_role("link", name="Moderatie").click()
     assert serious_violations(page) == []
     snapshot(page, "moderation-queue")
     page.get_by_role("link", name=TITLE).click()

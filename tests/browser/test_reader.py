@@ -32,6 +32,7 @@ def test_reader_browses_from_home_to_an_example(live_server, page):
 
 
 @pytest.mark.parametrize("path", ["/voorbeelden", "/organisaties", "/leerateliers", "/over",
+                                  "/toegankelijkheid",
                                   "/bestaat-niet", "/zoeken?q=mantelzorg&theme=eenzaamheid"])
 def test_other_pages_are_accessible(live_server, page, path):
     page.goto(live_server + path)
@@ -41,8 +42,12 @@ def test_other_pages_are_accessible(live_server, page, path):
 def test_reader_switches_to_english_and_the_layout_fits_a_phone(live_server, page):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server + "/")
+    assert page.locator(".site-header").bounding_box()["height"] < 90, "a compact header"
+    assert not page.get_by_role("link", name="English").is_visible()
+    page.get_by_role("button", name="Menu").click()
     page.get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("button", name="Menu").click()
     assert page.get_by_role("link", name="Nederlands").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "no horizontal scrolling on a phone"

@@ -15,3 +15,9 @@ def snapshot(page, name: str) -> None:
     folder = os.environ.get("KB_SCREENSHOTS")
     if folder:
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+
+
+def account_menu(page):
+    """Open the header's account menu (moderation, curation, one's own pages, logging out)."""
+    page.locator(".account-menu summary").click()
+    return page.locator(".account-menu")

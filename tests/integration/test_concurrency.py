@@ -108,7 +108,7 @@ def test_concurrent_registrations_of_one_address(served):
         visitor = Visitor(served.base, f"10.2.0.{number}")
         status, body, _location = visitor.post("/registreren", {
             "name": f"Iemand {number}", "email": "gedeeld@voorbeeld.nl",
-            "password": "een-lang-wachtwoord", "organisation": "Hecht"})
+            "password": "een-lang-wachtwoord", "organisation": "Hecht", "consent": "y"})
         answers.append((status, "Bekijk je e-mail" in body))
 
     threads = [threading.Thread(target=register, args=(n,)) for n in range(20)]

@@ -99,7 +99,8 @@ def test_a_large_import_elsewhere_never_takes_search_or_logins_down(site, tmp_pa
     assert "WORKER TIMEOUT" not in server.output()
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+# One seeded point each here; `bench/faults.py kills` walks many more moments.
+@pytest.mark.parametrize("seed", [1])
 def test_kill_9_of_an_import_is_all_or_nothing(tmp_path, seed):
     env = instance_env(tmp_path / "kill-import")
     kb(env, "init")
@@ -139,7 +140,7 @@ def _title(env: dict, ref: str) -> str:
         return connection.execute("SELECT title FROM example WHERE ref = ?", (ref,)).fetchone()[0]
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [2])
 def test_kill_9_of_a_rebuild_ends_its_workers_and_keeps_the_old_index(tmp_path, seed):
     """A rebuild in worker processes (made small by settings) killed at a seeded moment:
     the workers end with it, search keeps the old index, the half-built folder goes."""

@@ -15,7 +15,8 @@ from tests.webtools import csrf_token, login, post_form
 def register(client, **fields):
     """POST the registration form with valid defaults."""
     data = {"name": "Sanne de Vries", "email": "sanne@voorbeeld.nl",
-            "password": "een-lang-wachtwoord", "organisation": "Kwadraad", **fields}
+            "password": "een-lang-wachtwoord", "organisation": "Kwadraad", "consent": "y",
+            **fields}
     return post_form(client, "/registreren", data, page="/registreren")
 
 
@@ -93,7 +94,7 @@ def test_registering_an_address_in_use_answers_as_for_a_new_one(app, client, inb
 def test_post_without_csrf_token_is_refused(client):
     response = client.post("/registreren", data={
         "name": "Sanne", "email": "sanne@voorbeeld.nl", "password": "een-lang-wachtwoord",
-        "organisation": "Kwadraad"})
+        "organisation": "Kwadraad", "consent": "y"})
     assert response.status_code == 400
     assert account_count() == 0
     account = factories.user()

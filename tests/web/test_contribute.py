@@ -74,6 +74,18 @@ def test_preview_renders_markdown_sanitised_and_stores_nothing(client):
     assert example_count() == 0
 
 
+def test_preview_shows_the_title_as_a_title_and_the_classification_chosen(client):
+    logged_in(client)
+    response = post_form(client, "/voorbeelden/nieuw",
+                         form_data(action="preview", themes=["mantelzorg"], setting=""),
+                         page="/voorbeelden/nieuw")
+    preview = response.get_data(as_text=True).split('class="preview"', 1)[1].split("</section>")[0]
+    assert 'class="preview-title">Buurtkamer met spreekuur van de wijkverpleging<' in preview
+    assert "<dt>Thema’s</dt>" in preview and "Mantelzorg" in preview
+    assert "<dt>Setting</dt>" not in preview  # nothing chosen: not listed, no "— kies —"
+    assert "kies" not in preview
+
+
 def test_validation_errors_keep_everything_typed(client):
     logged_in(client)
     response = post_form(client, "/voorbeelden/nieuw",

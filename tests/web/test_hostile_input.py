@@ -53,9 +53,11 @@ def test_nul_in_account_forms_is_a_400_and_changes_nothing(client):
             ("/inloggen", {"email": "x\x00@example.org", "password": "wachtwoord12"}),
             ("/inloggen", {"email": "deelnemer@example.org", "password": "pw\x00pw-geheim"}),
             ("/registreren", {"name": "Nu\x00l", "email": "nul@example.org",
-                              "password": "lang-genoeg-wachtwoord", "organisation": "Hecht"}),
+                              "password": "lang-genoeg-wachtwoord", "organisation": "Hecht",
+                              "consent": "y"}),
             ("/registreren", {"name": "Nul", "email": "nul@example.org",
-                              "password": "lang-genoeg-wachtwoord", "organisation": "He\x00"}),
+                              "password": "lang-genoeg-wachtwoord", "organisation": "He\x00",
+                              "consent": "y"}),
             ("/wachtwoord-vergeten", {"email": "nul\x00@example.org"})]:
         status = post_form(client, url, fields, page=url).status_code
         if status != 400:

@@ -33,7 +33,8 @@ def test_participant_shares_and_moderator_curates(app, client, inbox):
     # A participant registers, confirms the address, writes and submits an example.
     response = post_form(client, "/registreren", {
         "name": "Fatima El Amrani", "email": "fatima@voorbeeld.nl",
-        "password": "koken-verbindt-2024", "organisation": "Incluzio"}, page="/registreren")
+        "password": "koken-verbindt-2024", "organisation": "Incluzio", "consent": "y"},
+        page="/registreren")
     assert response.status_code == 200
     response = client.get(inbox.link("fatima@voorbeeld.nl", "/registreren/bevestigen/"))
     assert response.status_code == 302

@@ -119,7 +119,8 @@ def test_registrations_are_limited_per_client_address(app, client):
     for n in range(3):
         response = post_form(client, "/registreren", {
             "name": "Iemand", "email": f"iemand{n}@voorbeeld.nl",
-            "password": "een-lang-wachtwoord", "organisation": "Hecht"}, page="/registreren")
+            "password": "een-lang-wachtwoord", "organisation": "Hecht", "consent": "y"},
+            page="/registreren")
         statuses.append(response.status_code)
         client.post("/uitloggen")  # (without a token this is refused; the session stays)
         client.delete_cookie("session")

@@ -135,7 +135,11 @@ def _read_text(path: str) -> str:
               show_default=True)
 @with_appcontext
 def import_command(file: str, status: str) -> None:
-    """Import examples from a JSON array or JSON Lines file; all or nothing."""
+    """Import examples from a JSON array or JSON Lines file; all or nothing.
+
+    A record's optional `published_at` (a date or ISO 8601 time, as `kb export` writes it)
+    is its publication date; without one, an earlier `year` gives 1 January of that year.
+    """
     from kb.services.importing import import_records, parse_records
     try:
         result = import_records(SYSTEM, parse_records(_read_text(file)), status=status)

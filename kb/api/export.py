@@ -4,7 +4,7 @@ import json
 
 from flask import Response, stream_with_context, url_for
 
-from kb.services.records import FIELDS, to_record
+from kb.services.records import FIELDS, to_export_record, to_record
 from kb.web.csvfile import csv_response
 
 LEADING = ("id", "url", "published_at")  # the CSV's columns before the record's fields
@@ -16,7 +16,7 @@ def json_export(examples, filename: str) -> Response:
     def chunks():
         yield "["
         for number, example in enumerate(examples):
-            yield ("," if number else "") + "\n" + json.dumps(to_record(example),
+            yield ("," if number else "") + "\n" + json.dumps(to_export_record(example),
                                                               ensure_ascii=False)
         yield "\n]\n"
     return Response(stream_with_context(chunks()), mimetype="application/json", headers={

@@ -111,7 +111,11 @@ def _schemas() -> dict:
                        "year": {"type": "integer"},
                        "leeratelier": {"type": "string", "nullable": True},
                        "learning_question": {"type": "string", "nullable": True},
-                       "links": STRING_LIST}},
+                       "links": STRING_LIST,
+                       "published_at": {"type": "string", "format": "date-time",
+                                        "nullable": True,
+                                        "description": "when it was published; import "
+                                                       "also takes a date (YYYY-MM-DD)"}}},
         "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
             "status": {"type": "integer"}, "message": {"type": "string"},
             "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},

@@ -14,6 +14,7 @@ from kb.taxonomy import MULTI, NOT_YET_VISIBLE, SINGLE, Kind
 from kb.util import slugify, utcnow
 
 STATUSES = ("draft", "submitted", "published", "changes_requested", "rejected", "archived")
+ASKED = "asked"  # a revision's state: the text as it stood when a moderator asked changes
 
 example_term = Table(
     "example_term",
@@ -83,8 +84,10 @@ class Example(db.Model):
         back_populates="example", order_by="Report.id", cascade="all, delete-orphan")
 
     def terms_of(self, kind: str) -> list[Term]:
-        """The example's multi-valued terms of one kind, in taxonomy order."""
-        return [term for term in self.terms if term.kind == kind]
+        """The example's multi-valued terms of one kind, in taxonomy order (also before the
+        list was read back from the database, in the order it was given)."""
+        return sorted((term for term in self.terms if term.kind == kind),
+                      key=lambda term: (term.position, term.id))
 
     def values_of(self, kind: Kind) -> list[Term]:
         """The example's terms of any kind, as a list (one or none for a single kind)."""
@@ -142,7 +145,8 @@ class Revision(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # applied: became the example's text; pending: an edit of a published example
-    # awaiting review; discarded: a pending edit that was rejected or replaced.
+    # awaiting review; discarded: a pending edit that was rejected or replaced; asked: the
+    # text (note: of the submission or the edit) when a moderator asked for changes.
     state: Mapped[str] = mapped_column(String(16), default="applied", index=True)
     note: Mapped[str] = mapped_column(String(200), default="")
     data: Mapped[dict] = mapped_column(JSON)

@@ -8,6 +8,7 @@ from kb import taxonomy
 from kb.database import db
 from kb.models import Autosave, Example, Revision
 from kb.models.autosave import NEW
+from kb.models.example import ASKED
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
 from kb.services.records import PRACTICAL, TEXT_LIMITS
@@ -92,7 +93,8 @@ def last_saved(actor, example: Example | None):
                                    .where(Example.author_id == actor.id))]
     else:
         times = [example.updated_at, db.session.scalar(
-            select(func.max(Revision.created_at)).where(Revision.example_id == example.id))]
+            select(func.max(Revision.created_at)).where(  # a moderator's request changes no text
+                Revision.example_id == example.id, Revision.state != ASKED))]
     saved = autosaved(actor, example.id if example is not None else None)
     times.append(saved.saved_at if saved is not None else None)
     return max((time for time in times if time is not None), default=None)

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from kb.database import db
-from kb.models import Adoption, Example, User
+from kb.models import Adoption, Decision, Example, User
 from kb.services import notifications
 from kb.services.accounts import generate_password
 from kb.services.attachments import add_attachment, attachments_of
@@ -119,12 +119,11 @@ def _spread_dates(examples: list[Example], moderator: User) -> None:
                           1 + (number * 7) % 28, 10, tzinfo=dt.timezone.utc)
         submitted = day - dt.timedelta(days=1 + (number * 11) % 23, hours=number % 7)
         example.created_at = example.submitted_at = submitted
-        example.published_at = day
-        for decision in example.decisions:
-            decision.reason = ""
-            decision.created_at = submitted if decision.action == "submit" else day
-            if decision.action == "publish":
-                decision.actor = moderator
+        example.published_at, example.checked_at = day, None  # as if never checked since
+        # The demo tells of a submission and its publication, not of the import.
+        example.decisions = [Decision(action="submit", reason="", created_at=submitted),
+                             Decision(action="publish", reason="", created_at=day,
+                                      actor=moderator)]
 
 
 def _in_progress(participant: User, records: dict[str, dict]) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from kb import taxonomy
 from kb.database import db
 from kb.models import Decision, Example, Revision
+from kb.models.example import ASKED
 from kb.services import notifications, throttle
 from kb.services import permissions as perm
 from kb.services.autosave import forget as forget_autosave
@@ -78,6 +79,13 @@ def record_revision(example: Example, actor, note: str, state: str = "applied") 
     return revision
 
 
+def keep_asked(example: Example, data: dict, on_edit: bool) -> None:
+    """Keep the text a moderator asks changes to (a submission's, or an edit's), so that
+    the next version can show what changed since (no commit)."""
+    db.session.add(Revision(example=example, author_id=None, state=ASKED,
+                            note="edit" if on_edit else "submission", data=data))
+
+
 def set_status(example: Example, status: str, actor, reason: str = "") -> None:
     """Move an example along the status flow, recording the decision (no commit)."""
     action = TRANSITIONS.get((example.status, status))
@@ -95,6 +103,8 @@ def set_status(example: Example, status: str, actor, reason: str = "") -> None:
         example.archived_at, example.archived_by_id = None, None
     db.session.add(Decision(example=example, actor_id=getattr(actor, "id", None),
                             action=action, reason=reason))
+    if action == "changes":
+        keep_asked(example, to_record(example), on_edit=False)
     if example.id is not None:  # whether search shows it may have changed
         record_index_event(example.id)
 

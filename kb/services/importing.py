@@ -7,7 +7,7 @@ import socket
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, and_, cast, delete, func, insert, literal, select, update
+from sqlalchemy import Integer, and_, case, cast, delete, func, insert, literal, select, update
 
 from kb import taxonomy
 from kb.database import db, write_intent
@@ -24,7 +24,14 @@ from kb.models.types import UTCDateTime
 from kb.services import permissions as perm
 from kb.services.errors import ImportInvalid, Invalid
 from kb.services.examples import apply_record, new_ref
-from kb.services.records import CleanRecord, to_record, validate_record
+from kb.services.records import (
+    PRACTICAL,
+    CleanRecord,
+    clean_published_at,
+    to_export_record,
+    to_record,
+    validate_record,
+)
 from kb.services.taxonomy import terms_by_kind
 from kb.services.transactions import changes_data, unit_of_work
 from kb.util import utcnow
@@ -80,6 +87,26 @@ def _ref_of(raw) -> str | None:
     return ref if isinstance(ref, str) and ref else None
 
 
+def _validate(raw, taxonomy) -> CleanRecord:
+    """One import record: the example's fields and, only in import and export, when it was
+    published (kept in values["published_at"]); Invalid names every bad field."""
+    published, errors = None, {}
+    if isinstance(raw, dict) and "published_at" in raw:
+        raw = dict(raw)
+        try:
+            published = clean_published_at(raw.pop("published_at"))
+        except Invalid as exc:
+            errors.update(exc.errors)
+    try:
+        clean = validate_record(raw, taxonomy)
+    except Invalid as exc:
+        raise Invalid({**exc.errors, **errors}) from None
+    if errors:
+        raise Invalid(errors)
+    clean.values["published_at"] = published
+    return clean
+
+
 def validate_records(raws: list) -> list[CleanRecord]:
     """Validate every record; ImportInvalid lists each problem and nothing is written."""
     taxonomy = terms_by_kind()
@@ -87,7 +114,7 @@ def validate_records(raws: list) -> list[CleanRecord]:
     for position, raw in enumerate(raws, start=1):
         ref = _ref_of(raw)
         try:
-            cleaned.append(validate_record(raw, taxonomy))
+            cleaned.append(_validate(raw, taxonomy))
         except Invalid as exc:
             problems += [(position, ref, name, message) for name, message in exc.errors.items()]
         if ref is not None and ref in seen:
@@ -135,7 +162,7 @@ def import_records(actor, raws: list, status: str = "published") -> ImportResult
             created, updated = _stage(run_id, cleaned[start:start + IMPORT_BATCH])
             result.created += created
             result.updated += updated
-        _publish_run(run_id, actor, status)
+        _publish_run(run_id, actor, status, {c.values["year"] for c in cleaned})
     except BaseException:
         if not nested:  # nested, the outer unit's rollback undoes everything
             _discard_quietly(run_id)
@@ -162,7 +189,7 @@ def _stage(run_id: int, batch: list[CleanRecord]) -> tuple[int, int]:
     for clean in batch:
         target = existing.get(clean.ref) if clean.ref else None
         ref = clean.ref or new_ref()
-        staged = Example(status=STAGED)
+        staged = Example(status=STAGED, published_at=clean.values["published_at"])
         apply_record(staged, clean)
         # A copy cannot hold its target's ref (refs are unique); '~' is never in a real one.
         staged.ref = f"~{run_id}~{target.id}" if target else ref
@@ -175,17 +202,18 @@ def _stage(run_id: int, batch: list[CleanRecord]) -> tuple[int, int]:
     return created, updated
 
 
-COPIED = ("title", "summary", "body", "impact", "evidence", "organisation_id",
+COPIED = ("title", "summary", "body", "impact", "evidence", *PRACTICAL, "organisation_id",
           *(kind.column for kind in taxonomy.SINGLE), "municipality", "year",
           "leeratelier_id", "learning_question_id", "links", "updated_at")
-REOPENED = ("draft", "changes_requested", "rejected")  # imported again: submitted anew
+REOPENED = ("draft", "changes_requested", "rejected")  # imported again: offered anew
 
 
 @unit_of_work
-def _publish_run(run_id: int, actor, status: str) -> None:
-    """Make a staged run visible at once: updates copied onto their examples, statuses
-    moved with their decisions, revisions and index events written (set-based, so the
-    write lock is held briefly however large the file)."""
+def _publish_run(run_id: int, actor, status: str, years: set[int]) -> None:
+    """Make a staged run visible at once: updates copied onto their examples, an 'import'
+    event in each one's history, statuses moved, revisions and index events written
+    (set-based, so the write lock is held briefly however large the file). The import is
+    no moderator's decision: its history rows carry no reason."""
     now = literal(utcnow(), UTCDateTime())
     actor_id = cast(literal(getattr(actor, "id", None)), Integer)
     staged = StagedExample.__table__
@@ -193,20 +221,19 @@ def _publish_run(run_id: int, actor, status: str) -> None:
     new_ids = select(staged.c.example_id).where(of_run, staged.c.target_id.is_(None))
     targets = select(staged.c.target_id).where(of_run, staged.c.target_id.is_not(None))
     copies = select(staged.c.example_id).where(of_run, staged.c.target_id.is_not(None))
+    every = select(func.coalesce(staged.c.target_id, staged.c.example_id)).where(of_run)
     _copy_updates(of_run)
     db.session.execute(insert(Revision.__table__).from_select(
         ["example_id", "author_id", "created_at", "state", "note", "data"],
         select(func.coalesce(staged.c.target_id, staged.c.example_id), actor_id, now,
                literal("applied"), literal("import"), staged.c.data)
         .where(of_run)))
-    _decide(new_ids, "submit", actor_id, now)
-    _move(new_ids, None, status="submitted", submitted_at=now)
-    _reopen_targets(targets, actor_id, now)
+    _decide(every, "import", actor_id, now)
     if status == "published":
-        for ids in (new_ids, targets):
-            _decide(ids, "publish", actor_id, now, only="submitted")
-            _move(ids, "submitted", status="published",
-                  published_at=func.coalesce(Example.__table__.c.published_at, now))
+        _publish(new_ids, targets, actor_id, now, years)
+    else:
+        _submit(new_ids, targets, actor_id, now)
+    _move(every, "published", checked_at=now)  # looked at by whoever made the file
     db.session.execute(insert(IndexEvent.__table__).from_select(
         ["example_id", "op", "created_at"],
         select(func.coalesce(staged.c.target_id, staged.c.example_id), literal("upsert"),
@@ -218,13 +245,46 @@ def _publish_run(run_id: int, actor, status: str) -> None:
     db.session.expire_all()  # the rows changed under the session's objects
 
 
+def _publish(new_ids, targets, actor_id, now, years: set[int]) -> None:
+    """New examples and those sent back are published; a waiting submission leaves the
+    queue with a publish decision (no reason); published and archived ones stay so."""
+    published = {"status": "published",
+                 "published_at": func.coalesce(Example.__table__.c.published_at,
+                                               _publication_fallback(years, now))}
+    _move(new_ids, None, **published)
+    _move(targets, REOPENED, **published)
+    _decide(targets, "publish", actor_id, now, only="submitted")
+    _move(targets, "submitted", **published)
+
+
+def _submit(new_ids, targets, actor_id, now) -> None:
+    """New examples and those sent back are submitted: they wait in the queue."""
+    _decide(new_ids, "submit", actor_id, now)
+    _move(new_ids, None, status="submitted", submitted_at=now)
+    _decide(targets, "submit", actor_id, now, only=REOPENED)
+    _move(targets, REOPENED, status="submitted", submitted_at=now)
+
+
+def _publication_fallback(years: set[int], now):
+    """When a record gives no publication date: noon on 1 January of its year when that
+    year lies before this one (not the day of the import), else the import's time."""
+    this_year = utcnow().year
+    year = Example.__table__.c.year
+    earlier = sorted(y for y in years if y < this_year)
+    if not earlier:
+        return now
+    return case(*[(year == y, literal(dt.datetime(y, 1, 1, 12, tzinfo=dt.timezone.utc),
+                                      UTCDateTime())) for y in earlier], else_=now)
+
+
 def _copy_updates(of_run) -> None:
     """Copy each staged update onto its example, with its taxonomy values."""
     example, staged = Example.__table__, StagedExample.__table__
     copy = example.alias("staged_copy")
     db.session.execute(update(example).where(
         example.c.id == staged.c.target_id, staged.c.example_id == copy.c.id, of_run)
-        .values({name: copy.c[name] for name in COPIED}))
+        .values({**{name: copy.c[name] for name in COPIED},  # a date given replaces one
+                 "published_at": func.coalesce(copy.c.published_at, example.c.published_at)}))
     targets = select(staged.c.target_id).where(of_run, staged.c.target_id.is_not(None))
     db.session.execute(delete(example_term).where(example_term.c.example_id.in_(targets)))
     db.session.execute(insert(example_term).from_select(
@@ -232,12 +292,6 @@ def _copy_updates(of_run) -> None:
         select(staged.c.target_id, example_term.c.term_id)
         .join(staged, staged.c.example_id == example_term.c.example_id)
         .where(of_run, staged.c.target_id.is_not(None))))
-
-
-def _reopen_targets(targets, actor_id, now) -> None:
-    """Existing examples sent back (draft, changes asked, rejected) are submitted anew."""
-    _decide(targets, "submit", actor_id, now, only=REOPENED)
-    _move(targets, REOPENED, status="submitted", submitted_at=now)
 
 
 def _in_status(ids, only):
@@ -251,11 +305,11 @@ def _in_status(ids, only):
 
 
 def _decide(ids, action: str, actor_id, now, only=None) -> None:
-    """A decision row (reason 'import') for each of these examples (in those statuses)."""
+    """A history row, without a reason, for each of these examples (in those statuses)."""
     example = Example.__table__
     db.session.execute(insert(Decision.__table__).from_select(
         ["example_id", "actor_id", "action", "reason", "on_edit", "created_at"],
-        select(example.c.id, actor_id, literal(action), literal("import"), literal(False),
+        select(example.c.id, actor_id, literal(action), literal(""), literal(False),
                now).where(_in_status(ids, only))))
 
 
@@ -330,4 +384,4 @@ def export_records(actor, statuses: tuple[str, ...] = ("published",)):
         perm.require(perm.can_export_examples(actor))
     query = select(Example).where(Example.status.in_(statuses)).order_by(Example.id)
     for example in db.session.scalars(query.execution_options(yield_per=500)):
-        yield to_record(example)
+        yield to_export_record(example)

@@ -202,6 +202,41 @@ def validate_record(raw, taxonomy: dict[str, dict[str, Term]]) -> CleanRecord:
     return clean
 
 
+def _moment(text: str) -> dt.datetime:
+    """An ISO 8601 date (noon UTC, so that it reads as that day everywhere, or now when
+    that is today and noon is still to come) or date and time (UTC if it names no zone);
+    ValueError otherwise."""
+    now = dt.datetime.now(dt.timezone.utc)
+    if len(text) == 10:
+        noon = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(12), dt.timezone.utc)
+        return min(noon, now) if noon.date() == now.date() else noon
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc)
+
+
+def clean_published_at(value) -> dt.datetime | None:
+    """An import record's optional publication moment, from MIN_YEAR up to now (see
+    _moment); Invalid names the field."""
+    if value is None or value == "":
+        return None
+    example = _("bijvoorbeeld 2023-05-01 of 2023-05-01T10:30:00+02:00")
+    if not isinstance(value, str):
+        raise Invalid({"published_at": _("moet een datum als tekst zijn, %(example)s",
+                                         example=example)})
+    try:
+        moment = _moment(value.strip())
+    except ValueError:
+        raise Invalid({"published_at": _("geen geldige datum '%(value)s'; %(example)s",
+                                         value=value[:40], example=example)}) from None
+    if moment.year < MIN_YEAR:
+        raise Invalid({"published_at": _("ligt voor %(min)d", min=MIN_YEAR)})
+    if moment > dt.datetime.now(dt.timezone.utc):
+        raise Invalid({"published_at": _("ligt in de toekomst")})
+    return moment
+
+
 def to_record(example: Example) -> dict:
     """The example as an import/export record (taxonomy as slugs)."""
     record = {
@@ -224,3 +259,10 @@ def to_record(example: Example) -> dict:
         slugs = [term.slug for term in example.values_of(kind)]
         record[kind.field] = slugs if kind.many else (slugs[0] if slugs else None)
     return {name: record[name] for name in FIELDS}
+
+
+def to_export_record(example: Example) -> dict:
+    """The record as exported: its fields and when it was published (`kb import` takes
+    that back, so an export imported elsewhere keeps its publication dates)."""
+    published = example.published_at.isoformat() if example.published_at else None
+    return {**to_record(example), "published_at": published}

@@ -12,8 +12,11 @@ from wtforms import HiddenField, StringField, TextAreaField
 from kb import taxonomy
 from kb.services import moderation, recheck
 from kb.services import permissions as perm
+from kb.services.attachments import attachments_of
 from kb.services.errors import Invalid
 from kb.services.examples import get_example
+from kb.services.records import PRACTICAL
+from kb.services.taxonomy import terms_of_kind
 from kb.web.forms import ActionForm, attempt, show_errors
 from kb.web.helpers import safe_next
 
@@ -26,13 +29,22 @@ RECORD_FIELD_LABELS = {  # record field -> its label in a diff
     "body": _l("Beschrijving"),
     "impact": _l("Beoogde impact"),
     "evidence": _l("Zo maakten we het zichtbaar"),
+    "needs": _l("Wat heb je nodig?"),
+    "costs": _l("Wat kost het?"),
+    "duration": _l("Hoeveel tijd kost het?"),
+    "success_factors": _l("Wat maakte het tot een succes?"),
+    "pitfalls": _l("Valkuilen"),
+    "contact_role": _l("Rol van de contactpersoon"),
     "organisation": _l("Organisatie"),
     **{kind.field: kind.plural for kind in taxonomy.KINDS_TABLE},
     "municipality": _l("Gemeente"),
     "year": _l("Jaar"),
     "leeratelier": _l("Leeratelier"),
+    "learning_question": _l("Leervraag"),
     "links": _l("Links"),
 }
+# The review page's "Zelf aan de slag"; the contact person's role is shown with the contact.
+PRACTICAL_FIELDS = tuple(name for name in PRACTICAL if name != "contact_role")
 
 # Routes on this blueprint that any logged-in member may use (the service checks the rest).
 MEMBER_ENDPOINTS = {"moderation.report"}
@@ -54,9 +66,10 @@ class DecisionForm(FlaskForm):
 
 
 class ArchiveForm(FlaskForm):
-    """Archive or restore, with an optional note for the history."""
+    """Archive (confirmed) or restore, with an optional note for the history."""
 
     reason = TextAreaField(_l("Toelichting (optioneel)"), id="archive-reason", render_kw=ROWS)
+    confirm = HiddenField()  # "1" from the confirmation page: archiving was confirmed
 
 
 class FeatureForm(FlaskForm):
@@ -102,6 +115,7 @@ def edit_example_url(example) -> str:
 
 
 bp.add_app_template_global(moderation.edit_to_decide, "edit_to_decide")
+bp.add_app_template_global(moderation.moderator_reaction, "moderator_reaction")
 bp.add_app_template_global(RECORD_FIELD_LABELS, "record_field_labels")
 
 
@@ -112,8 +126,9 @@ def history_of(example) -> list:
 
 
 def _back(default: str) -> str:
-    """The local page the form came from (its `next` field), else the default."""
-    target = request.form.get("next")
+    """The local page the form came from (its `next` field or parameter), else the
+    default."""
+    target = request.values.get("next")
     return safe_next(target) if target else default
 
 
@@ -130,14 +145,31 @@ def queue():
 
 
 def _render_item(example_id: int, form: DecisionForm, status: int = 200):
-    """One example with its pending edit, the decision form, open reports and history."""
+    """One example with every field, what changed since changes were asked, its pending
+    edit, open reports, the decision form and its history."""
     example = get_example(current_user, example_id)
     diff = moderation.pending_diff(example)
     return render_template(
         "moderation/item.html", example=example, diff=diff, form=form,
+        since_asked=moderation.changes_since_asked(current_user, example),
+        attachments=attachments_of(example), practical_fields=PRACTICAL_FIELDS,
         decision_choices=DECISION_CHOICES,
         decidable=example.status == "submitted" or diff is not None,
         reports=moderation.open_reports(current_user, example)), status
+
+
+@bp.get("/moderatie/voorbeelden")
+def examples():
+    """Published and archived examples, filtered and paged, to archive or restore."""
+    try:
+        filters = moderation.parse_filters(request.args)
+    except Invalid as exc:
+        return render_template("moderation/examples.html", errors=exc.errors, page=None,
+                               filters=moderation.ListFilters(), themes=terms_of_kind("theme"),
+                               statuses=moderation.LIST_STATUSES), 400
+    return render_template("moderation/examples.html", errors={}, filters=filters,
+                           page=moderation.examples_to_manage(current_user, filters),
+                           themes=terms_of_kind("theme"), statuses=moderation.LIST_STATUSES)
 
 
 @bp.get("/moderatie/hercontrole")
@@ -145,7 +177,7 @@ def recheck_list():
     """Published examples nobody checked for a long time, the longest ago first."""
     return render_template("moderation/recheck.html",
                            examples=recheck.due_for_recheck(current_user),
-                           last_checked=recheck.last_checked, action=ActionForm())
+                           last_checked=recheck.last_checked)
 
 
 @bp.post("/moderatie/<int:example_id>/gecontroleerd")
@@ -211,11 +243,30 @@ def feature(example_id: int):
     return redirect(_back(_item_url(example_id)))
 
 
+def _confirm_archive(example_id: int, form: ArchiveForm, status: int = 200):
+    """The page that asks a moderator to confirm archiving, with the optional note."""
+    example = get_example(current_user, example_id)
+    if example.status != "published":
+        flash(_("Alleen gepubliceerde voorbeelden kun je archiveren."), "error")
+        return redirect(_item_url(example_id))
+    return render_template("moderation/archive.html", example=example, form=form,
+                           back=_back(_item_url(example_id))), status
+
+
+@bp.get("/moderatie/<int:example_id>/archiveren")
+def confirm_archive(example_id: int):
+    """Ask before archiving: what it does, and a note for the history."""
+    return _confirm_archive(example_id, ArchiveForm(formdata=None))
+
+
 @bp.post("/moderatie/<int:example_id>/archiveren")
 def archive(example_id: int):
-    """Archive a published example: out of sight, kept with who and when."""
-    reason = ArchiveForm().reason.data
-    attempt(lambda: moderation.archive(current_user, example_id, reason),
+    """Archive a published example once confirmed: out of sight and no longer featured,
+    kept with who and when."""
+    form = ArchiveForm()
+    if form.confirm.data != "1":  # not from the confirmation page: ask first
+        return _confirm_archive(example_id, form)
+    attempt(lambda: moderation.archive(current_user, example_id, form.reason.data),
             _("Gearchiveerd; het voorbeeld is niet meer te zien of te vinden."))
     return redirect(_back(_item_url(example_id)))
 

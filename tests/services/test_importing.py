@@ -1,4 +1,5 @@
 """Import: every refusal leaves nothing behind; upsert by ref; export round trip."""
+import datetime as dt
 import json
 
 import pytest
@@ -134,7 +135,9 @@ def test_export_gives_back_what_was_imported(app):
     raws = [record(leeratelier="Vijfde leeratelier", links=["https://voorbeeld.example/a"]),
             record(target_groups=[], evidence_types=["nog-niet"]), record(evidence_types=[])]
     import_records(SYSTEM, raws)
-    assert list(export_records(SYSTEM)) == raws
+    exported = list(export_records(SYSTEM))
+    assert [{k: v for k, v in r.items() if k != "published_at"} for r in exported] == raws
+    assert all(r["published_at"] for r in exported)  # export adds when it was published
 
 
 def test_export_lists_terms_in_taxonomy_order(app):
@@ -224,7 +227,7 @@ def test_an_update_keeps_the_example_and_its_history(app):
         sorted(t.slug for t in example.themes) == ["dementie", "leefstijl"]
     assert [r.data["title"] for r in example.revisions] == ["Versie een van dit",
                                                             "Versie twee van dit"]
-    assert [d.action for d in example.decisions] == ["submit", "publish"]
+    assert [d.action for d in example.decisions] == ["import", "import"]  # no moderator's
     assert db.session.scalar(select(func.count(Example.id))) == 1
 
 
@@ -289,3 +292,95 @@ def test_staged_examples_are_nowhere_to_be_seen(app, client):
     assert [r["ref"] for r in export_records(SYSTEM, ("draft", "submitted", "published",
                                                       "changes_requested", "rejected",
                                                       "archived"))] == []
+
+
+# -- an import's own history and publication date ------------------------------------------------
+
+def _imported(ref: str) -> Example:
+    """The example of a ref, read afresh."""
+    db.session.expire_all()
+    return db.session.scalar(select(Example).where(Example.ref == ref))
+
+
+def test_an_import_is_a_history_event_of_its_own_not_a_moderators_decision(app):
+    import_records(SYSTEM, [record(ref="pub")], status="published")
+    import_records(SYSTEM, [record(ref="sub")], status="submitted")
+    published, submitted = _imported("pub"), _imported("sub")
+    assert [(d.action, d.reason) for d in published.decisions] == [("import", "")]
+    assert [(d.action, d.reason) for d in submitted.decisions] == [("import", ""), ("submit", "")]
+    assert submitted.status == "submitted" and submitted.published_at is None
+
+
+def test_a_waiting_submission_imported_as_published_leaves_the_queue_without_a_reason(app):
+    import_records(SYSTEM, [record(ref="w")], status="submitted")
+    import_records(SYSTEM, [record(ref="w")], status="published")
+    example = _imported("w")
+    assert example.status == "published"
+    assert [(d.action, d.reason) for d in example.decisions] == [
+        ("import", ""), ("submit", ""), ("import", ""), ("publish", "")]
+
+
+def test_published_at_of_the_record_is_the_publication_date(app):
+    import_records(SYSTEM, [record(ref="d", published_at="2021-03-04"),
+                            record(ref="t", published_at="2022-06-01T09:15:00+02:00"),
+                            record(ref="n", published_at="2020-02-02T10:00:00")])
+    utc = dt.timezone.utc
+    assert _imported("d").published_at == dt.datetime(2021, 3, 4, 12, tzinfo=utc)  # noon
+    assert _imported("t").published_at == dt.datetime(2022, 6, 1, 7, 15, tzinfo=utc)
+    assert _imported("n").published_at == dt.datetime(2020, 2, 2, 10, tzinfo=utc)  # as UTC
+    assert _imported("d").checked_at is not None  # not due for a recheck at once
+
+
+def test_without_a_date_an_earlier_year_is_the_publication_year_not_the_import_day(app):
+    this_year = dt.date.today().year
+    import_records(SYSTEM, [record(ref="old", year=2019), record(ref="now", year=this_year)])
+    assert _imported("old").published_at == dt.datetime(2019, 1, 1, 12, tzinfo=dt.timezone.utc)
+    assert _imported("now").published_at.date() == dt.datetime.now(dt.timezone.utc).date()
+
+
+def test_a_reimport_replaces_the_date_only_when_it_gives_one(app):
+    import_records(SYSTEM, [record(ref="u", published_at="2021-05-05")])
+    import_records(SYSTEM, [record(ref="u", title="Een nieuwe titel voor dit voorbeeld")])
+    assert _imported("u").published_at.date() == dt.date(2021, 5, 5)
+    import_records(SYSTEM, [record(ref="u", published_at="2020-01-31")])
+    assert _imported("u").published_at.date() == dt.date(2020, 1, 31)
+
+
+def test_export_and_import_elsewhere_keep_the_publication_date(app):
+    import_records(SYSTEM, [record(ref="a", published_at="2021-03-04"),
+                            record(ref="b", year=2018)])
+    exported = list(export_records(SYSTEM))
+    assert [r["published_at"] for r in exported] == ["2021-03-04T12:00:00+00:00",
+                                                    "2018-01-01T12:00:00+00:00"]
+    for example in db.session.scalars(select(Example)).all():  # an empty knowledge base
+        db.session.delete(example)
+    db.session.commit()
+    import_records(SYSTEM, json.loads(json.dumps(exported)))
+    assert list(export_records(SYSTEM)) == exported
+
+
+@pytest.mark.parametrize("value, fragment", [
+    ("2023-13-01", "geen geldige datum '2023-13-01'"),
+    ("gisteren", "geen geldige datum"),
+    (20230101, "als tekst"),
+    ("1985-06-01", "ligt voor 1990"),
+    ("2999-01-01", "toekomst"),
+])
+def test_a_bad_published_at_is_refused_naming_record_and_field(app, value, fragment):
+    error = refused([record(ref="goed"), record(ref="fout", published_at=value)])
+    assert error.problems[0][:3] == (2, "fout", "published_at")
+    assert fragment in error.problems[0][3]
+    assert "record 2 (ref 'fout'): published_at:" in str(error)
+
+
+def test_a_bad_date_and_a_bad_field_are_both_named(app):
+    error = refused([record(level="hoog", published_at="nooit")])
+    assert {problem[2] for problem in error.problems} == {"level", "published_at"}
+
+
+def test_a_reimport_updates_the_practical_fields_too(app):
+    import_records(SYSTEM, [record(ref="p", needs="Een ruimte")])
+    import_records(SYSTEM, [record(ref="p", needs="Een ruimte en koffie",
+                                   contact_role="buurtsportcoach")])
+    example = _imported("p")
+    assert (example.needs, example.contact_role) == ("Een ruimte en koffie", "buurtsportcoach")

@@ -243,7 +243,7 @@ def test_archive_hides_and_restore_brings_back(moderator_client, app):
     example = factories.example("published", title="Samen koken met statushouders")
     page = f"/voorbeelden/{example.id}"
     response = post_form(moderator_client, f"/moderatie/{example.id}/archiveren",
-                         {"reason": "Project gestopt", "next": page})
+                         {"reason": "Project gestopt", "next": page, "confirm": "1"})
     assert response.status_code == 302 and response.location.endswith(page)
     assert titles_found(moderator_client, "statushouders") == []
     assert app.test_client().get(page, follow_redirects=True).status_code == 404
@@ -257,7 +257,7 @@ def test_archive_hides_and_restore_brings_back(moderator_client, app):
 def test_off_site_next_is_ignored(moderator_client):
     example = factories.example("published")
     response = post_form(moderator_client, f"/moderatie/{example.id}/archiveren",
-                         {"next": "https://elders.example/"})
+                         {"next": "https://elders.example/", "confirm": "1"})
     assert response.status_code == 302 and response.location == "/"  # home, not off site
 
 
@@ -334,7 +334,7 @@ def test_example_page_gives_moderators_their_controls(moderator_client):
     example = factories.example("published")
     page = text(moderator_client.get(f"/voorbeelden/{example.id}", follow_redirects=True))
     assert f'action="/moderatie/{example.id}/uitlichten"' in page
-    assert f'action="/moderatie/{example.id}/archiveren"' in page
+    assert f'action="/moderatie/{example.id}/archiveren"' in page  # asks to confirm first
     assert f'href="/moderatie/voorbeelden/{example.id}"' in page
     assert "Melding versturen" not in page  # moderators act, they do not report
 

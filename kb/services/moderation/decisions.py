@@ -7,7 +7,13 @@ from kb.models import Decision, Example, Revision
 from kb.services import notifications
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
-from kb.services.examples import apply_record, check_ref_free, get_example, set_status
+from kb.services.examples import (
+    apply_record,
+    check_ref_free,
+    get_example,
+    keep_asked,
+    set_status,
+)
 from kb.services.moderation.shared import MAX_REASON, edit_to_decide, moderated_example
 from kb.services.records import validate_record
 from kb.services.taxonomy import terms_by_kind
@@ -16,6 +22,8 @@ from kb.util import utcnow
 
 # decision -> the status a submitted example moves to
 DECISIONS = {"publish": "published", "changes": "changes_requested", "reject": "rejected"}
+ANSWERS = (*DECISIONS, "archive", "restore")  # what a moderator tells an author
+SUPERSEDING = ("submit", "withdraw", "import")  # after these an earlier answer is old news
 
 
 def history(actor, example_id: int) -> list[Decision]:
@@ -23,6 +31,16 @@ def history(actor, example_id: int) -> list[Decision]:
     example = get_example(actor, example_id)
     perm.require(perm.can_view_history(actor, example))
     return sorted(example.decisions, key=lambda d: d.id, reverse=True)
+
+
+def moderator_reaction(decisions: list[Decision]) -> Decision | None:
+    """The moderator's answer to the author, with its reason, while it is the latest word:
+    not once the author submitted or withdrew again, or an import replaced the text."""
+    steps = [d for d in decisions if d.action in (*ANSWERS, *SUPERSEDING)]
+    latest = max(steps, key=lambda d: d.id, default=None)
+    if latest is None or latest.action not in ANSWERS or not latest.reason:
+        return None
+    return latest
 
 
 def clean_reason(decision: str, reason: str | None) -> str:
@@ -66,6 +84,8 @@ def _decide_edit(example: Example, revision: Revision, actor, decision: str,
         _publish_edit(example, revision, actor, reason)
         return
     revision.state = "discarded"
+    if decision == "changes":
+        keep_asked(example, revision.data, on_edit=True)
     db.session.add(Decision(example=example, actor_id=actor.id, action=decision,
                             reason=reason, on_edit=True))
 

@@ -49,15 +49,23 @@ def _move(actor, example_id: int, reason: str | None, source: str, target: str,
 
 @unit_of_work
 def archive(actor, example_id: int, reason: str | None = "") -> Example:
-    """Take a published example out of sight, keeping who archived it and when."""
+    """Take a published example out of sight, keeping who archived it and when; it is no
+    longer featured (restoring it does not feature it again)."""
     perm.require(perm.can_archive(actor))
-    return _move(actor, example_id, reason, "published", "archived",
-                 _("Alleen gepubliceerde voorbeelden kun je archiveren."))
+    example = _move(actor, example_id, reason, "published", "archived",
+                    _("Alleen gepubliceerde voorbeelden kun je archiveren."))
+    if example.featured:
+        example.featured = False
+        db.session.add(Decision(example=example, actor_id=getattr(actor, "id", None),
+                                action="unfeature", reason=""))
+    return example
 
 
 @unit_of_work
 def restore(actor, example_id: int, reason: str | None = "") -> Example:
-    """Publish an archived example again."""
+    """Publish an archived example again, not featured (a moderator may feature it anew)."""
     perm.require(perm.can_restore(actor))
-    return _move(actor, example_id, reason, "archived", "published",
-                 _("Alleen gearchiveerde voorbeelden kun je herstellen."))
+    example = _move(actor, example_id, reason, "archived", "published",
+                    _("Alleen gearchiveerde voorbeelden kun je herstellen."))
+    example.featured = False  # one archived while featured, before archiving unfeatured
+    return example

@@ -12,7 +12,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -21,7 +20,7 @@ from kb.services import accounts, notifications
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
 from kb.services.throttle import TooMany
-from kb.web.forms import ActionForm, show_errors
+from kb.web.forms import ActionForm, Form, show_errors
 from kb.web.helpers import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -38,7 +37,7 @@ def _limit(name: str, failures_only: bool = False):
                          deduct_when=deduct)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Email and password."""
 
     email = EmailField(_l("E-mailadres"), validators=[InputRequired(), Length(max=254)])
@@ -46,7 +45,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Ingelogd blijven op dit apparaat"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """Name and organisation."""
 
     name = StringField(_l("Naam"), validators=[InputRequired(), Length(max=120)])
@@ -68,7 +67,7 @@ class RegisterForm(ProfileForm):
                                     "toestemming bewaren we je gegevens niet."))])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """The current password and a new one."""
 
     current_password = PasswordField(_l("Huidig wachtwoord"), validators=[InputRequired()])
@@ -76,13 +75,13 @@ class PasswordForm(FlaskForm):
                              description=_l("Minstens %(n)d tekens", n=accounts.MIN_PASSWORD))
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(Form):
     """The address to send a reset link to."""
 
     email = EmailField(_l("E-mailadres"), validators=[InputRequired(), Length(max=254)])
 
 
-class ResetForm(FlaskForm):
+class ResetForm(Form):
     """A new password."""
 
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[InputRequired()],

@@ -12,7 +12,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 from wtforms import (
@@ -36,7 +35,7 @@ from kb.services.errors import Invalid
 from kb.services.records import PRACTICAL, to_record
 from kb.services.taxonomy import terms_of_kind
 from kb.util import parse_int, utcnow
-from kb.web.forms import ActionForm, show_errors
+from kb.web.forms import ActionForm, Form, show_errors
 
 bp = Blueprint("contribute", __name__)
 
@@ -51,7 +50,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class ExampleForm(FlaskForm):
+class ExampleForm(Form):
     """Every field of the example record; the service validates, the form carries."""
 
     title = StringField(_l("Titel"), description=_l("Kort en herkenbaar, 3 tot 200 tekens"))

@@ -7,7 +7,19 @@ from flask_wtf import FlaskForm
 from kb.services.errors import Invalid
 
 
-class ActionForm(FlaskForm):
+class Form(FlaskForm):
+    """Every form of the site: Flask-WTF's, with a token field that has no id (a page of
+    several forms would otherwise have the id csrf_token more than once)."""
+
+    class Meta:
+        def render_field(self, field, render_kw):
+            """Render a field as WTForms does; the CSRF token without its id."""
+            if field.type == "CSRFTokenField":
+                render_kw = {**render_kw, "id": False}
+            return super().render_field(field, render_kw)
+
+
+class ActionForm(Form):
     """A form that is only a button: it carries the CSRF token."""
 
 

@@ -2,7 +2,6 @@
 from flask import Blueprint, current_app, flash, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import InputRequired
 
@@ -10,12 +9,12 @@ from kb.extensions import limiter
 from kb.services import accounts
 from kb.services.errors import Invalid
 from kb.web.accounts import _sign_in
-from kb.web.forms import show_errors
+from kb.web.forms import Form, show_errors
 
 bp = Blueprint("invitations", __name__)
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(Form):
     """The password the invited person chooses."""
 
     password = PasswordField(_l("Kies een wachtwoord"), validators=[InputRequired()],

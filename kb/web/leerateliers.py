@@ -5,7 +5,6 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from kb.markdown import render_markdown
@@ -14,12 +13,12 @@ from kb.services import listings
 from kb.services import permissions as perm
 from kb.services.errors import NotFound
 from kb.services.taxonomy import terms_of_kind
-from kb.web.forms import done, submitted
+from kb.web.forms import Form, done, submitted
 
 bp = Blueprint("leerateliers", __name__)
 
 
-class LeerateliersForm(FlaskForm):
+class LeerateliersForm(Form):
     """A leeratelier's details; the service validates, the form carries."""
 
     name = StringField(_l("Naam"), description=_l("Bijvoorbeeld: Achtste leeratelier: "

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
 from kb import taxonomy
@@ -17,7 +16,7 @@ from kb.services.errors import Invalid
 from kb.services.examples import get_example
 from kb.services.records import PRACTICAL
 from kb.services.taxonomy import terms_of_kind
-from kb.web.forms import ActionForm, attempt, show_errors
+from kb.web.forms import ActionForm, Form, attempt, show_errors
 from kb.web.helpers import safe_next
 
 bp = Blueprint("moderation", __name__)
@@ -56,7 +55,7 @@ DECISION_CHOICES = [("publish", _l("Publiceren")), ("changes", _l("Aanpassingen 
                     ("reject", _l("Afwijzen"))]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """Publish, ask for changes or reject, with a reason for the author."""
 
     decision = StringField(_l("Besluit"))  # radio buttons, drawn from DECISION_CHOICES
@@ -65,20 +64,20 @@ class DecisionForm(FlaskForm):
                                           "De auteur ziet deze reden."))
 
 
-class ArchiveForm(FlaskForm):
+class ArchiveForm(Form):
     """Archive (confirmed) or restore, with an optional note for the history."""
 
     reason = TextAreaField(_l("Toelichting (optioneel)"), id="archive-reason", render_kw=ROWS)
     confirm = HiddenField()  # "1" from the confirmation page: archiving was confirmed
 
 
-class FeatureForm(FlaskForm):
+class FeatureForm(Form):
     """Feature ("1") or stop featuring ("0")."""
 
     featured = HiddenField()
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     """A member's flag on an example."""
 
     reason = TextAreaField(_l("Wat klopt er niet aan dit voorbeeld?"), id="report-reason",
@@ -86,7 +85,7 @@ class ReportForm(FlaskForm):
                            description=_l("Minstens 3 tekens. Alleen moderatoren lezen dit."))
 
 
-class HandleReportForm(FlaskForm):
+class HandleReportForm(Form):
     """Resolve or dismiss a report; `action` comes from the button pressed."""
 
     action = StringField()

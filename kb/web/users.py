@@ -4,7 +4,6 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import Length
 
@@ -13,7 +12,7 @@ from kb.services import permissions as perm
 from kb.services import users
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
-from kb.web.forms import button, done, show_errors, submitted
+from kb.web.forms import Form, button, done, show_errors, submitted
 from kb.web.helpers import page_arg
 
 bp = Blueprint("users", __name__, url_prefix="/beheer/gebruikers")
@@ -32,13 +31,13 @@ def role_titles() -> dict[str, str]:
             "admin": _("beheerder")}
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     """An account's role."""
 
     role = SelectField(_l("Rol"), validate_choice=False)
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     """Whom to invite, and with which role (the service checks every field)."""
 
     name = StringField(_l("Naam"), validators=[Length(max=120)])
@@ -51,7 +50,7 @@ class InviteForm(FlaskForm):
                                               "aanpassen"))
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(Form):
     """Searching the accounts (a GET form: nothing changes, so no CSRF token)."""
 
     class Meta:

@@ -251,3 +251,11 @@ def test_tampered_or_expired_reset_link_is_refused(app, client, inbox):
     response = client.get(link)
     assert response.status_code == 400
     assert "verlopen of ongeldig" in response.get_data(as_text=True)
+
+
+def test_the_account_page_has_several_forms_and_no_id_twice(client):
+    login(client, factories.user().email)
+    html = client.get("/account").get_data(as_text=True)
+    assert html.count('name="csrf_token"') >= 3
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert sorted(ids) == sorted(set(ids))

@@ -4,10 +4,10 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from kb.services import permissions as perm
+from kb.web.forms import Form
 
 bp = Blueprint("curation", __name__, url_prefix="/beheer")
 
@@ -19,7 +19,7 @@ def _guard():
     perm.require(perm.can_curate_taxonomy(current_user))
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     """Merge into another value or organisation."""
 
     target = SelectField(_l("Samenvoegen met"), validate_choice=False)

@@ -3,16 +3,15 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from kb.services import curation
 from kb.web.curation import MergeForm, bp, term_choices
-from kb.web.forms import done, submitted
+from kb.web.forms import Form, done, submitted
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     """An organisation's fields."""
 
     name = StringField(_l("Naam"))

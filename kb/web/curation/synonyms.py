@@ -3,15 +3,14 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from kb.services import synonyms
 from kb.web.curation import bp
-from kb.web.forms import button, done, submitted
+from kb.web.forms import Form, button, done, submitted
 
 
-class SynonymForm(FlaskForm):
+class SynonymForm(Form):
     """A new synonym group."""
 
     terms = StringField(_l("Termen"), description=_l(

@@ -3,17 +3,16 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
 from kb.services import curation
 from kb.services.taxonomy import terms_of_kind
 from kb.taxonomy import KINDS, kind_titles
 from kb.web.curation import MergeForm, bp, term_choices
-from kb.web.forms import button, done, submitted
+from kb.web.forms import Form, button, done, submitted
 
 
-class TermAddForm(FlaskForm):
+class TermAddForm(Form):
     """A new taxonomy value."""
 
     kind = SelectField(_l("Soort"), validate_choice=False)
@@ -23,14 +22,14 @@ class TermAddForm(FlaskForm):
         "Optioneel. Leeg: gemaakt van het Nederlandse label. Later niet meer te wijzigen."))
 
 
-class TermRenameForm(FlaskForm):
+class TermRenameForm(Form):
     """New labels of a value."""
 
     label_nl = StringField(_l("Label in het Nederlands"))
     label_en = StringField(_l("Label in het Engels"))
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     """A value's place within its kind."""
 
     position = StringField(_l("Plaats"), description=_l("1 is bovenaan."))

@@ -99,6 +99,11 @@ def can_manage_users(actor) -> bool:
     return _is_member(actor) and getattr(actor, "is_admin", False)
 
 
+def can_read_audit(actor) -> bool:
+    """The audit log (who logged in, from where, who changed roles) is for admins."""
+    return can_manage_users(actor)
+
+
 def can_curate_taxonomy(actor) -> bool:
     """Moderators keep the taxonomy tidy."""
     return _is_moderator(actor)

@@ -155,6 +155,7 @@ def register_blueprints(app: Flask) -> None:
         accounts,
         adoptions,
         attachments,
+        audit,
         contribute,
         curation,
         errors,
@@ -181,6 +182,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation.bp)
     app.register_blueprint(curation.bp)
     app.register_blueprint(users.bp)
+    app.register_blueprint(audit.bp)
     app.register_blueprint(invitations.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(adoptions.bp)

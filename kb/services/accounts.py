@@ -24,9 +24,13 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 200
 
 
-def generate_password() -> str:
-    """A random password of 16 URL-safe characters."""
-    return secrets.token_urlsafe(12)
+def generate_password(email: str = "", name: str = "") -> str:
+    """A random password of 16 URL-safe characters that the password policy accepts (for
+    the account of this address and name)."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        if passwords.refusal(password, email, name) is None:
+            return password
 
 
 def normalise_email(email: str) -> str:

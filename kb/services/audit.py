@@ -70,6 +70,8 @@ def record(kind: str, actor=None, subject=None, **detail) -> None:
     `email=` keeps an address typed that belongs to no account shown (a failed login);
     the other keywords are small JSON values, never passwords or tokens."""
     email = str(detail.pop("email", "") or "")[:254]
+    if actor is perm.SYSTEM:  # the command line or the demo loader: no account, but not nobody
+        detail["by"] = "system"
     event = AuditEvent(kind=kind, actor_id=_account_id(actor), subject_id=_account_id(subject),
                        email=email, ip=_client_address(), detail=_checked_detail(kind, detail),
                        created_at=utcnow())

@@ -27,6 +27,9 @@ bp = Blueprint("accounts", __name__)
 
 
 DEVICE_COOKIE = "kb_device"
+# What every field for a new password says about it (the service says why it refuses one).
+PASSWORD_HINT = _l("Minstens %(n)d tekens. Geen veelgebruikt wachtwoord, en niet de naam van "
+                   "de site of je eigen naam of e-mailadres.", n=accounts.MIN_PASSWORD)
 
 
 def _limit(name: str, failures_only: bool = False):
@@ -59,7 +62,7 @@ class RegisterForm(ProfileForm):
 
     email = EmailField(_l("E-mailadres"), validators=[InputRequired(), Length(max=254)])
     password = PasswordField(_l("Wachtwoord"), validators=[InputRequired(), Length(max=200)],
-                             description=_l("Minstens %(n)d tekens", n=accounts.MIN_PASSWORD))
+                             description=PASSWORD_HINT)
     consent = BooleanField(
         _l("Ik heb de privacyverklaring gelezen en geef toestemming om mijn gegevens te "
            "bewaren zoals daar staat beschreven."),
@@ -72,7 +75,7 @@ class PasswordForm(Form):
 
     current_password = PasswordField(_l("Huidig wachtwoord"), validators=[InputRequired()])
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[InputRequired()],
-                             description=_l("Minstens %(n)d tekens", n=accounts.MIN_PASSWORD))
+                             description=PASSWORD_HINT)
 
 
 class ForgotForm(Form):
@@ -85,7 +88,7 @@ class ResetForm(Form):
     """A new password."""
 
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[InputRequired()],
-                             description=_l("Minstens %(n)d tekens", n=accounts.MIN_PASSWORD))
+                             description=PASSWORD_HINT)
 
 
 def _sign_in(user, remember: bool = False):

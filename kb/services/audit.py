@@ -117,8 +117,8 @@ def _parse_day(text: str, errors: dict, field: str) -> dt.date | None:
     except ValueError:  # (a 31st of February)
         day = None
     if day is None:
-        errors[field] = _("geen geldige datum: schrijf die als jjjj-mm-dd, bijvoorbeeld "
-                          "2026-12-04")
+        errors[field] = _("„%(value)s” is geen geldige datum: schrijf die als jjjj-mm-dd, "
+                          "bijvoorbeeld 2026-12-04", value=text[:20])
     elif not FIRST_YEAR <= day.year <= LAST_YEAR:
         errors[field] = _("kies een datum tussen %(first)d en %(last)d",
                           first=FIRST_YEAR, last=LAST_YEAR)

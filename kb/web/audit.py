@@ -108,6 +108,9 @@ def log():
                                        page_arg())
     except Invalid as exc:
         show_errors(form, exc)
+        for field in (form.start, form.end):  # a date field cannot show a wrong date
+            if field.errors:
+                field.data = ""
         status = 400
     return render_template("audit/log.html", form=form, pagination=pagination,
                            kind_labels=KIND_LABELS, describe=describe), status

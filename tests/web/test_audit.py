@@ -50,7 +50,7 @@ def test_filters_and_paging(app, client):
 
 @pytest.mark.parametrize("query, message", [
     ("kind=inbraak", "onbekende soort gebeurtenis"),
-    ("start=4-12-2026", "geen geldige datum"),
+    ("start=4-12-2026", "„4-12-2026” is geen geldige datum"),
     ("end=2026-02-30", "geen geldige datum"),
     ("start=1900-01-01", "kies een datum tussen 2000 en 2999"),
     ("start=2026-12-04&end=2026-12-01", "ligt voor de begindatum"),

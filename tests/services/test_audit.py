@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from kb.database import db
 from kb.models import AuditEvent, User
-from kb.services import accounts, audit, moderation, users
+from kb.services import accounts, audit, backup, moderation, users
 from kb.services.errors import Forbidden, Invalid
 from kb.services.importing import export_records
 from kb.services.permissions import SYSTEM
@@ -150,12 +150,14 @@ def test_moderation_decisions_are_recorded(app):
     assert decided[-1].detail["report_id"] == report.id
 
 
-def test_exports_are_recorded(app):
+def test_exports_are_recorded(app, tmp_path):
     factories.example("published")
     assert len(list(export_records(SYSTEM, ("published", "draft")))) == 1
     event = last("export")
     assert event.detail == {"what": "records", "statuses": ["published", "draft"],
                             "by": "system"}
+    backup.backup(str(tmp_path / "kopie.sqlite"))
+    assert last("export").detail == {"what": "backup", "by": "system"}
 
 
 def test_a_refused_operation_leaves_no_event(admin):
@@ -181,6 +183,8 @@ def test_record_refuses_unknown_kinds_secrets_and_large_details(app):
         audit.record("login", password="geheim")
     with pytest.raises(ValueError, match="looks like a secret"):
         audit.record("export", reset_token="abc")
+    with pytest.raises(ValueError, match="looks like a secret"):
+        audit.record("recovery_code_used", code="abcd-efgh")
     with pytest.raises(ValueError, match="keep it small"):
         audit.record("export", text="x" * 2000)
     with pytest.raises(TypeError):

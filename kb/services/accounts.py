@@ -159,8 +159,9 @@ def register(email: str, name: str, password: str, organisation: str, link_for) 
                 db.session.add(user)
         except IntegrityError:
             existing = find_user(user.email)
+    # Recorded either way (the same work, so the duration tells nothing either).
+    audit.record("registered", subject=existing or user, already=existing is not None)
     if existing is None:
-        audit.record("registered", user, user)
         token = _serializer(CONFIRM_SALT).dumps({"id": user.id, "e": user.email})
         mail_link(user, "confirmation", link_for("accounts.confirm", token))
     elif existing.active:

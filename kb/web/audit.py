@@ -11,6 +11,7 @@ from kb.services import permissions as perm
 from kb.services.errors import Invalid
 from kb.web.forms import Form, show_errors
 from kb.web.helpers import page_arg
+from kb.web.users import role_titles
 
 bp = Blueprint("audit", __name__, url_prefix="/beheer/audit")
 
@@ -76,27 +77,42 @@ def _filter_form() -> AuditFilterForm:
     return form
 
 
+EXPORTS = {"search": _l("zoekresultaten"), "records": _l("voorbeelden (kb export)"),
+           "backup": _l("backup van de hele database")}
+# How each detail reads: its name and a function of its value (None: leave it out).
+DETAIL_TEXTS = {
+    "reason": lambda value: REASONS.get(value, value),
+    "decision": lambda value: DECISIONS.get(value, value),
+    "example_id": lambda value: _("voorbeeld %(id)s", id=value),
+    "report_id": lambda value: _("melding %(id)s", id=value),
+    "what": lambda value: EXPORTS.get(value, value),
+    "format": lambda value: str(value).upper(),
+    "statuses": lambda value: ", ".join(map(str, value)),
+    "query": lambda value: f"„{value}”" if value else None,
+    "everywhere": lambda value: _("op alle apparaten") if value else None,
+    "remember": lambda value: _("ingelogd blijven") if value else None,
+    "already": lambda value: _("het adres had al een account") if value else None,
+    "by": lambda value: _("door het systeem (opdrachtregel)") if value == "system" else value,
+    "on_edit": lambda value: _("bewerking") if value else None,
+    "role": lambda value: _("rol: %(role)s", role=role_titles().get(value, value)),
+}
+
+
 def describe(event) -> str:
-    """What an event's detail says, in words."""
+    """What an event's detail says, in words (a role change as "before → after")."""
     detail = dict(event.detail or {})
     parts = []
-    if "reason" in detail:
-        parts.append(str(REASONS.get(detail.pop("reason"), "")))
-    if "decision" in detail:
-        parts.append(str(DECISIONS.get(detail.pop("decision"), "")))
-    if "example_id" in detail:
-        parts.append(_("voorbeeld %(id)s", id=detail.pop("example_id")))
     if "before" in detail or "after" in detail:
-        parts.append(f"{detail.pop('before', '')} → {detail.pop('after', '')}")
-    if detail.pop("everywhere", False):
-        parts.append(_("op alle apparaten"))
-    if detail.pop("remember", False):
-        parts.append(_("ingelogd blijven"))
-    if detail.pop("by", "") == "system":
-        parts.append(_("door het systeem (opdrachtregel)"))
-    detail.pop("on_edit", None)
-    parts.extend(f"{key}: {value}" for key, value in detail.items())
-    return "; ".join(part for part in parts if part)
+        titles = role_titles()
+        before, after = detail.pop("before", ""), detail.pop("after", "")
+        parts.append(f"{titles.get(before, before)} → {titles.get(after, after)}")
+    known = [key for key in DETAIL_TEXTS if key in detail]  # in the table's order
+    for key in known + [key for key in detail if key not in DETAIL_TEXTS]:
+        value = detail[key]
+        text = DETAIL_TEXTS[key](value) if key in DETAIL_TEXTS else f"{key}: {value}"
+        if text:
+            parts.append(str(text))
+    return "; ".join(parts)
 
 
 @bp.get("")

@@ -89,6 +89,10 @@ def test_a_right_password_for_a_blocked_or_unconfirmed_account_is_a_failed_login
         accounts.authenticate("nog@voorbeeld.nl", "lang-genoeg-geheim")
     assert [e.detail["reason"] for e in events("login_failed")] == ["blocked", "unconfirmed"]
     assert last("registered").subject.email == "nog@voorbeeld.nl"
+    accounts.register("Nog@Voorbeeld.nl", "Nog Eens", "lang-genoeg-geheim", "Kwadraad", no_link)
+    first, again = events("registered")
+    assert (first.detail, again.detail) == ({"already": False}, {"already": True})
+    assert first.subject_id == again.subject_id and first.actor_id is None
 
 
 def test_a_throttled_login_is_recorded(app):

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from kb.database import db
 from kb.models import AuditEvent
+from kb.services import moderation, users
 from tests import factories
 from tests.webtools import logged_in, login, post_form
 
@@ -81,6 +82,18 @@ def test_others_are_refused(client, role):
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(LOG)
     assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+
+
+def test_details_read_as_words(client):
+    admin = logged_in(client, "admin")
+    member = factories.user()
+    users.change_role(admin, member.id, "moderator")
+    example = factories.example("submitted", author=member)
+    moderation.decide(admin, example.id, "changes", "Graag een bron.")
+    page = text(client.get(LOG))
+    assert "deelnemer → moderator" in page and "rol: deelnemer" in page
+    assert f"aanpassingen gevraagd; voorbeeld {example.id}" in page
+    assert "door het systeem (opdrachtregel)" in page  # the factory's accounts
 
 
 def test_a_logout_and_a_search_export_are_in_the_log(app, client):

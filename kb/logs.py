@@ -16,7 +16,7 @@ import secrets
 # every route taking a `token` is listed.
 TOKEN_PAGES = ("/registreren/bevestigen/", "/wachtwoord-herstellen/", "/uitnodiging/",
                "/zoekopdrachten/stoppen/", "/meldingen/uit/")
-TOKEN = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, TOKEN_PAGES))
+TOKEN = re.compile(r"(" + "|".join(map(re.escape, TOKEN_PAGES))
                    + r")[^/?#\s\"'<>]+")
 MASK = "***"
 # An incoming X-Request-ID (from the proxy) is kept when it looks like one: short, plain.

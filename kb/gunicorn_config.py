@@ -62,14 +62,14 @@ class MaskingLogger(Logger):
     JSON lines for the access and error logs alike."""
 
     def setup(self, cfg):
-        """gunicorn's handlers, each given our formatter."""
+        """gunicorn's handlers, with masked error lines, and JSON lines when asked."""
         super().setup(cfg)
-        log_format = os.environ.get("KB_LOG_FORMAT")
-        for log in (self.error_log, self.access_log):
-            for handler in log.handlers:
-                if log_format or log is self.error_log:
-                    handler.setFormatter(logs.formatter(log_format) if log_format else
-                                         logs.PlainFormatter(self.error_fmt, self.datefmt))
+        json_lines = os.environ.get("KB_LOG_FORMAT", "").lower() == "json"
+        for handler in self.error_log.handlers:
+            handler.setFormatter(logs.JsonFormatter() if json_lines else
+                                 logs.PlainFormatter(self.error_fmt, self.datefmt))
+        for handler in self.access_log.handlers if json_lines else ():
+            handler.setFormatter(logs.JsonFormatter())
 
     def atoms(self, resp, req, environ, request_time):
         """The access line's values: the path masked, the query string left out."""
@@ -81,7 +81,7 @@ class MaskingLogger(Logger):
 
     def access(self, resp, req, environ, request_time):
         """One access line; its fields also travel with the record for JSON lines."""
-        if not self.access_log_enabled:
+        if not getattr(self, "access_log_enabled", True):  # gunicorn < 27 has no such flag
             return
         atoms = self.atoms(resp, req, environ, request_time)
         status = str(atoms.get("s") or "")

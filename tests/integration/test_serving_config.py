@@ -47,11 +47,14 @@ def get(url: str) -> tuple[int, dict, bytes]:
 
 
 def test_served_with_the_configuration_health_and_json_access_lines(tmp_path):
-    env = instance_env(tmp_path, LOG_FORMAT="json")
+    # No warm-up: the index is made by the first search, so the first check finds none.
+    env = instance_env(tmp_path, LOG_FORMAT="json", INDEX_WARM_UP="false")
     kb(env, "init")
     server = Server(env, 1, "-c", CONFIG)
     try:
-        assert get(server.base + "/api/v1/search")[0] == 200  # the index is there
+        status, missing, body = get(server.base + "/healthz")
+        assert status == 503 and json.loads(body) == {"database": "ok", "index": "unavailable"}
+        assert get(server.base + "/api/v1/search")[0] == 200  # the index is there now
         status, headers, body = get(server.base + "/healthz")
         assert status == 200 and json.loads(body) == {"database": "ok", "index": "ok"}
         assert get(f"{server.base}/wachtwoord-herstellen/{SECRET}?utm=x")[0] == 400
@@ -62,9 +65,12 @@ def test_served_with_the_configuration_health_and_json_access_lines(tmp_path):
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     assert len(lines) == len(output.strip().splitlines())  # every line is one JSON object
     access = [line for line in lines if line["logger"] == "gunicorn.access"]
-    health = next(line for line in access if line["path"] == "/healthz")
-    assert health["status"] == 200 and health["request_id"] == headers["X-Request-ID"]
+    health = next(line for line in access if line["request_id"] == headers["X-Request-ID"])
+    assert health["path"] == "/healthz" and health["status"] == 200
     assert isinstance(health["duration_ms"], int) and health["remote_addr"] == "127.0.0.1"
     assert any(line["path"] == "/wachtwoord-herstellen/***" for line in access)
+    app_line = next(line for line in lines if line["logger"] == "kb.search.store")
+    assert app_line["level"] == "WARNING" and "index missing" in app_line["message"]
+    assert app_line["request_id"] == missing["X-Request-ID"] and app_line["path"] == "/healthz"
     assert any(line["logger"] == "gunicorn.error" and "Booting worker" in line["message"]
                for line in lines)

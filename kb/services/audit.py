@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from kb.database import db, write_intent
@@ -86,6 +86,20 @@ def record(kind: str, actor=None, subject=None, **detail) -> None:
 def _record_alone(event: AuditEvent) -> None:
     """Commit an event that belongs to no other change (a refused login, an export)."""
     db.session.add(event)
+
+
+def forget_address(email: str) -> None:
+    """Blank an address wherever the log kept it as typed (a deleted account's), in the
+    current unit of work; the events stay, linked to the erased account."""
+    db.session.execute(update(AuditEvent).where(func.lower(AuditEvent.email) == email.lower())
+                       .values(email=""))
+
+
+def events_of(user: User) -> list[AuditEvent]:
+    """The events a person did or that concern them, oldest first (for their own data)."""
+    return list(db.session.scalars(select(AuditEvent).where(or_(
+        AuditEvent.actor_id == user.id, AuditEvent.subject_id == user.id))
+        .order_by(AuditEvent.created_at, AuditEvent.id)))
 
 
 @unit_of_work

@@ -187,6 +187,17 @@ def can_manage_own_account(actor) -> bool:
     return _is_member(actor)
 
 
+def can_download_personal_data(actor, user) -> bool:
+    """A member downloads their own data; an admin a member's, on their request."""
+    return _is_member(actor) and (getattr(actor, "id", None) == user.id
+                                  or getattr(actor, "is_admin", False))
+
+
+def can_delete_account(actor, user) -> bool:
+    """A member deletes their own account; an admin another's, on their request."""
+    return can_download_personal_data(actor, user)
+
+
 # The operations, paired with the rule they follow.
 can_update_example = can_edit_example
 can_decide = can_set_featured = can_archive = can_restore = can_moderate_example

@@ -16,12 +16,12 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from kb.extensions import limiter
-from kb.services import accounts, notifications
+from kb.services import accounts, deletion, notifications, privacy
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
 from kb.services.throttle import TooMany
-from kb.web.forms import ActionForm, Form, show_errors
-from kb.web.helpers import safe_next
+from kb.web.forms import ActionForm, Form, show_errors, submitted
+from kb.web.helpers import personal_data_file, safe_next
 
 bp = Blueprint("accounts", __name__)
 
@@ -76,6 +76,13 @@ class PasswordForm(Form):
     current_password = PasswordField(_l("Huidig wachtwoord"), validators=[InputRequired()])
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[InputRequired()],
                              description=PASSWORD_HINT)
+
+
+class DeleteAccountForm(Form):
+    """The password that confirms deleting one's account (its own id: the page has two)."""
+
+    password = PasswordField(_l("Je wachtwoord"), id="delete-password",
+                             validators=[InputRequired(_l("Vul je wachtwoord in."))])
 
 
 class ForgotForm(Form):
@@ -185,16 +192,24 @@ def account():
     return _account_page()
 
 
-def _account_page(profile=None, password=None, status: int = 200):
-    """Render the account page with its three forms."""
+def _account_page(profile=None, password=None, status: int = 200, deletion=None):
+    """Render the account page with its forms."""
     profile = profile or ProfileForm(name=current_user.name,
                                      organisation=current_user.organisation_label)
     return render_template("accounts/account.html", profile=profile,
                            password=password or PasswordForm(), action=ActionForm(),
+                           deletion=deletion or DeleteAccountForm(),
                            partners=partner_names(),
                            notification_kinds=[(kind, notifications.KINDS[kind])
                                                for kind in notifications.kinds_for(current_user)],
                            ), status
+
+
+@bp.get("/account/gegevens")
+@login_required
+def personal_data():
+    """Everything kept about the member, as a JSON file to download."""
+    return personal_data_file(privacy.personal_data(current_user, current_user))
 
 
 @bp.post("/account")
@@ -243,6 +258,20 @@ def logout_everywhere():
     logout_user()
     flash(_("Je bent op alle apparaten uitgelogd."), "success")
     return redirect(url_for("public.home"))
+
+
+@bp.post("/account/verwijderen")
+@login_required
+def delete_account():
+    """Delete one's own account, confirmed with the password; the session ends with it."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit() and submitted(form, lambda: deletion.delete_account(
+            current_user, current_user.id, form.password.data)):
+        logout_user()
+        flash(_("Je account is verwijderd. Je gepubliceerde voorbeelden blijven staan "
+                "onder de naam van je organisatie, zonder jouw naam."), "success")
+        return redirect(url_for("public.home"))
+    return _account_page(status=400, deletion=form)
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])

@@ -78,7 +78,8 @@ def _filter_form() -> AuditFilterForm:
 
 
 EXPORTS = {"search": _l("zoekresultaten"), "records": _l("voorbeelden (kb export)"),
-           "backup": _l("backup van de hele database")}
+           "backup": _l("backup van de hele database"),
+           "personal_data": _l("persoonsgegevens (inzageverzoek)")}
 # How each detail reads: its name and a function of its value (None: leave it out).
 DETAIL_TEXTS = {
     "reason": lambda value: REASONS.get(value, value),

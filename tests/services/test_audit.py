@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from kb.database import db
 from kb.models import AuditEvent, User
-from kb.services import accounts, audit, backup, moderation, users
+from kb.services import accounts, audit, backup, deletion, moderation, privacy, users
 from kb.services.errors import Forbidden, Invalid
 from kb.services.importing import export_records
 from kb.services.permissions import SYSTEM
@@ -196,13 +196,38 @@ def test_record_refuses_unknown_kinds_secrets_and_large_details(app):
     assert events() == []
 
 
-def test_deleting_an_account_keeps_its_events_without_the_link(admin):
+def test_a_deleted_row_keeps_its_events_without_the_link(admin):
     member = factories.user()
     users.block_user(admin, member.id)
     db.session.execute(delete(User).where(User.id == member.id))
     db.session.commit()
     event = last("blocked")
     assert (event.actor_id, event.subject_id) == (admin.id, None)
+
+
+def test_deleting_an_account_is_recorded_and_forgets_the_address_typed(admin):
+    member = factories.user(email="weg@voorbeeld.nl")
+    with pytest.raises(Invalid):
+        accounts.authenticate("WEG@voorbeeld.nl", "verkeerd-wachtwoord")
+    refused(Invalid, deletion.delete_account, member, member.id, "fout-wachtwoord",
+            field="password")
+    assert events("account_deleted") == []
+    deletion.delete_account(member, member.id, factories.PASSWORD)
+    event = last("account_deleted")
+    assert (event.actor_id, event.subject_id) == (member.id, member.id)
+    assert last("login_failed").email == "" and last("login_failed").subject_id == member.id
+
+
+def test_a_persons_data_holds_their_events_and_its_download_is_recorded(admin):
+    member = factories.user()
+    users.change_role(admin, member.id, "moderator")
+    data = privacy.personal_data(member, member)
+    assert [(e["kind"], e["by"]) for e in data["audit_log"]] == \
+        [("account_created", "systeem"), ("role_changed", "beheerder of moderator")]
+    assert admin.email not in str(data["audit_log"])
+    event = last("export")
+    assert (event.actor_id, event.subject_id, event.detail) == \
+        (member.id, member.id, {"what": "personal_data"})
 
 
 def test_prune_forgets_what_is_older_than_the_retention(app):

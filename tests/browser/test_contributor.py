@@ -10,7 +10,7 @@ from tests.browser.tools import account_menu, serious_violations, snapshot
 pytestmark = pytest.mark.browser
 
 TITLE = "Geldcafé in de bibliotheek van Katwijk"
-MODERATOR = ("moderator-browser@praktijkbank.example", "moderator-browser-123")
+MODERATOR = ("moderator-browser@praktijkbank.example", "fietspad-langs-de-rijn-123")
 
 
 def create_moderator(env: dict) -> None:
@@ -78,7 +78,7 @@ def test_participant_submits_and_moderator_publishes(live_server, live_env, live
     assert page.locator(".results").get_by_role("link", name=TITLE).is_visible()
 
 
-ADMIN = ("admin-browser@praktijkbank.example", "admin-browser-1234")
+ADMIN = ("admin-browser@praktijkbank.example", "zeilboot-op-het-meer-1234")
 
 
 def log_in_as_admin(page, live_server: str, env: dict) -> None:

@@ -26,6 +26,8 @@ def test_an_admin_sees_logins_and_failed_logins_with_address_and_ip(app, client)
     assert "inloggen mislukt" in page and "inbreker@<wbr>elders<wbr>.example" in page
     assert "verkeerd wachtwoord of onbekend adres" in page and "127.0.0.1" in page
     assert "ingelogd" in page and f'href="/beheer/gebruikers/{admin.id}"' in page
+    account_page = text(client.get(f"/beheer/gebruikers/{admin.id}"))
+    assert f'href="{LOG}?person={admin.email.split("@")[0]}' in account_page
     assert page.index("ingelogd") < page.index("inloggen mislukt")  # newest first
     assert "raden-maar" not in page
 

@@ -96,6 +96,12 @@ def test_details_read_as_words(client):
     assert "deelnemer → moderator" in page and "rol: deelnemer" in page
     assert f"aanpassingen gevraagd; voorbeeld {example.id}" in page
     assert "door het systeem (opdrachtregel)" in page  # the factory's accounts
+    db.session.add(AuditEvent(kind="second_factor_failed", subject_id=member.id,
+                              detail={"reason": "replayed", "factor": "totp"}))
+    db.session.commit()
+    page = text(client.get(f"{LOG}?kind=second_factor_failed"))
+    assert "verkeerde code (tweede factor)" in page
+    assert "code al eens gebruikt; code uit de app" in page
 
 
 def test_a_logout_and_a_search_export_are_in_the_log(app, client):

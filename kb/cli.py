@@ -306,9 +306,19 @@ def digest_command() -> None:
                f"examples. Queue mails: {queued}. Authors asked to re-check: {asked}.")
 
 
+@click.command("prune")
+@with_appcontext
+def prune_command() -> None:
+    """Delete what the retention settings no longer allow: old audit events, attempts
+    past their limit's window, expired sessions, old index events (run it daily)."""
+    from kb.services.retention import prune
+    pruned = prune()
+    click.echo("Removed: " + ", ".join(f"{count} {what}" for what, count in pruned.items()) + ".")
+
+
 def register_commands(app) -> None:
     """Attach the commands to the app's CLI."""
     for command in (init_command, demo_command, users_group, import_command, export_command,
                     reindex_command, index_check_command, synonyms_group, backup_command,
-                    restore_command, digest_command):
+                    restore_command, digest_command, prune_command):
         app.cli.add_command(command)

@@ -84,6 +84,9 @@ class Defaults:
     # The audit log (logins, failed logins, role changes, blocks, moderation decisions,
     # exports ...) keeps its events this long; `kb prune` deletes older ones.
     AUDIT_RETENTION_DAYS = 365
+    # Applied search-index events are kept this long (a host whose index is older than
+    # that rebuilds it); `kb prune` deletes older ones, but never the newest.
+    INDEX_EVENT_RETENTION_DAYS = 30
 
     # Mail for password-reset links; without MAIL_SERVER the link is written to the log.
     MAIL_SERVER = None

@@ -108,6 +108,9 @@ def matches_database(state: SyncState) -> bool:
     backup restored under a newer index): such an index must be rebuilt, not trusted."""
     if not state.last:
         return True
+    oldest = db.session.scalar(select(func.min(IndexEvent.id)))
+    if oldest is not None and oldest > state.last + 1:
+        return False  # `kb prune` removed events this index never applied: rebuild
     event = db.session.get(IndexEvent, state.last)
     if event is None:
         newest = db.session.scalar(select(func.max(IndexEvent.id))) or 0

@@ -172,6 +172,11 @@ def _qr_svg(uri: str) -> str:
         svgclass="qr-code")
 
 
+def _next() -> str | None:
+    """The local page to go on to after enrolling (from `next`), if one was given."""
+    return safe_next(request.args["next"]) if request.args.get("next") else None
+
+
 def _settings_page(enrol=None, disable=None, renew=None, status: int = 200):
     """The two-factor page: enrolment (QR code, secret, first code) or, once enrolled,
     renewing the recovery codes and (participants) turning it off."""
@@ -185,7 +190,7 @@ def _settings_page(enrol=None, disable=None, renew=None, status: int = 200):
         context = {"codes_left": second_factor.recovery_codes_left(user)}
     return render_template("second_factor/settings.html", enrol=enrol or EnrolForm(),
                            disable=disable or DisableForm(), renew=renew or RenewForm(),
-                           next=safe_next(request.args.get("next")), **context), status
+                           next=_next(), **context), status
 
 
 @bp.get("/account/tweestaps")
@@ -197,8 +202,7 @@ def settings():
 
 def _recovery_codes_page(codes: list[str]):
     """The new recovery codes, shown this once."""
-    return render_template("second_factor/recovery_codes.html", codes=codes,
-                           next=safe_next(request.args.get("next")))
+    return render_template("second_factor/recovery_codes.html", codes=codes, next=_next())
 
 
 @bp.post("/account/tweestaps")

@@ -201,6 +201,12 @@ def can_manage_own_account(actor) -> bool:
     return _is_member(actor)
 
 
+def can_download_personal_data(actor, user) -> bool:
+    """A member downloads their own data; an admin a member's, on their request."""
+    return _is_member(actor) and (getattr(actor, "id", None) == user.id
+                                  or getattr(actor, "is_admin", False))
+
+
 # The operations, paired with the rule they follow.
 can_update_example = can_edit_example
 can_decide = can_set_featured = can_archive = can_restore = can_moderate_example

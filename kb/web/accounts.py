@@ -16,12 +16,12 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from kb.extensions import limiter
-from kb.services import accounts, notifications
+from kb.services import accounts, notifications, privacy
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
 from kb.services.throttle import TooMany
 from kb.web.forms import ActionForm, Form, show_errors
-from kb.web.helpers import safe_next
+from kb.web.helpers import personal_data_file, safe_next
 
 bp = Blueprint("accounts", __name__)
 
@@ -196,6 +196,13 @@ def _account_page(profile=None, password=None, status: int = 200):
                            notification_kinds=[(kind, notifications.KINDS[kind])
                                                for kind in notifications.kinds_for(current_user)],
                            ), status
+
+
+@bp.get("/account/gegevens")
+@login_required
+def personal_data():
+    """Everything kept about the member, as a JSON file to download."""
+    return personal_data_file(privacy.personal_data(current_user, current_user))
 
 
 @bp.post("/account")

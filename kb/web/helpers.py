@@ -1,7 +1,8 @@
 """Helpers shared by the blueprints."""
+import json
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, request, url_for
+from flask import abort, current_app, make_response, request, url_for
 from flask_login import current_user
 
 from kb.extensions import limiter
@@ -34,3 +35,13 @@ def search_limit():
     anonymous visitors: search is the costliest thing a stranger can ask for."""
     return limiter.shared_limit(lambda: current_app.config["SEARCH_LIMIT"], scope="search",
                                 exempt_when=lambda: current_user.is_authenticated)
+
+
+def personal_data_file(data: dict):
+    """A personal data document as a download, never kept by a cache."""
+    response = make_response(json.dumps(data, ensure_ascii=False, indent=2))
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="praktijkbank-gegevens-{data["made_at"][:10]}.json"')
+    response.headers["Cache-Control"] = "no-store"
+    return response

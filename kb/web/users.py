@@ -9,11 +9,15 @@ from wtforms.validators import Length
 
 from kb.models import ROLES
 from kb.services import permissions as perm
+<<<<<<< HEAD
 from kb.services import second_factor, users
+=======
+from kb.services import privacy, users
+>>>>>>> main
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
 from kb.web.forms import Form, button, done, show_errors, submitted
-from kb.web.helpers import page_arg
+from kb.web.helpers import page_arg, personal_data_file
 
 bp = Blueprint("users", __name__, url_prefix="/beheer/gebruikers")
 
@@ -142,6 +146,12 @@ def _user_page(account, form=None, status: int = 200):
 def user(user_id: int):
     """One account."""
     return _user_page(users.get_user(user_id))
+
+
+@bp.get("/<int:user_id>/gegevens")
+def personal_data(user_id: int):
+    """An account's data, for an admin answering the person's request for it."""
+    return personal_data_file(privacy.personal_data(current_user, users.get_user(user_id)))
 
 
 @bp.post("/<int:user_id>")

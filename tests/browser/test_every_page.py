@@ -1,5 +1,6 @@
-"""Every page, for a visitor and for each role: valid HTML by the Nu Html Checker, no serious
-axe violation at desk and phone width, and nothing wider than a phone's screen."""
+"""Every page, for a visitor and for each role: valid HTML by the Nu Html Checker, one h1, no
+serious axe violation at desk and phone width, a header of one row, and nothing wider than a
+phone's screen."""
 import json
 import os
 import subprocess
@@ -13,10 +14,12 @@ from tests.browser.tools import second_step, serious_violations, snapshot
 PASSWORD = "Pagina-check-2026"
 VNU_JAR = Path(os.environ.get("KB_VNU_JAR", Path(__file__).parents[2] / "build" / "vnu.jar"))
 WIDTHS = (1280, 390)
+HEADER_HEIGHT = 90
 
 # A page is a path, or a path and the first link on it to follow (ids differ per demo run).
 PAGES = {
-    "visitor": ["/", "/zoeken?q=eenzaamheid+ouderen", "/zoeken?q=qwxzv", "/voorbeelden",
+    "visitor": ["/", "/zoeken?q=eenzaamheid+ouderen", "/zoeken?q=qwxzv",
+                "/zoeken?q=mantelzorg&theme=eenzaamheid", "/voorbeelden",
                 ("/voorbeelden", "main a[href^='/voorbeelden/']"), "/organisaties",
                 ("/organisaties", "main a[href^='/organisaties/']"), "/leerateliers",
                 ("/leerateliers", "main a[href^='/leerateliers/']"), "/over", "/kaart",
@@ -86,9 +89,14 @@ def test_every_page_is_valid_accessible_and_fits_a_phone(live_server, live_env, 
     for number, entry in enumerate(PAGES[role]):
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
         path = open_page(page, live_server, entry)
+        if page.locator("h1").count() != 1:
+            problems.append(f"{path}: {page.locator('h1').count()} h1 headings")
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
             problems += [f"{path} at {width} px: {v}" for v in serious_violations(page)]
+            header = page.locator(".site-header").bounding_box()["height"]
+            if header > HEADER_HEIGHT:  # one row at a desk; the name and Menu on a phone
+                problems.append(f"{path} at {width} px: the header is {header:.0f} px high")
             snapshot(page, f"{role}-{number}-{width}")
         if (wide := page.evaluate("document.documentElement.scrollWidth")) > WIDTHS[-1]:
             problems.append(f"{path}: {wide} px wide on a {WIDTHS[-1]} px screen")

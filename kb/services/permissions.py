@@ -204,7 +204,7 @@ def can_manage_own_account(actor) -> bool:
 def can_download_personal_data(actor, user) -> bool:
     """A member downloads their own data; an admin a member's, on their request."""
     return _is_member(actor) and (getattr(actor, "id", None) == user.id
-                                  or getattr(actor, "is_admin", False))
+                                  or can_manage_users(actor))
 
 
 # The operations, paired with the rule they follow.

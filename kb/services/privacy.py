@@ -20,6 +20,7 @@ from kb.models import (
 from kb.models.attachment import Attachment
 from kb.models.session import LoginSession
 from kb.services import permissions as perm
+from kb.services import second_factor
 from kb.services.records import to_export_record
 
 FORMAT = "praktijkbank-persoonsgegevens/1"
@@ -94,6 +95,10 @@ def personal_data(actor, user: User) -> dict:
                           "saved_at": _when(a.saved_at)}
                          for a in db.session.scalars(select(Autosave).where(
                              Autosave.user_id == user.id))],
+        # Whether a second factor is on (never its secret or recovery codes).
+        "second_factor": {"enrolled_at": _when(user.second_factor.enrolled_at),
+                          "recovery_codes_left": second_factor.recovery_codes_left(user)}
+        if user.second_factor else None,
         "sessions": [{"started_at": _when(s.created_at), "expires_at": _when(s.expires_at)}
                      for s in _rows(LoginSession, LoginSession.user_id, user)],
         # Messages to authors are mailed, never stored: only their text in the mailbox.

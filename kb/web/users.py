@@ -9,11 +9,7 @@ from wtforms.validators import Length
 
 from kb.models import ROLES
 from kb.services import permissions as perm
-<<<<<<< HEAD
-from kb.services import second_factor, users
-=======
-from kb.services import privacy, users
->>>>>>> main
+from kb.services import privacy, second_factor, users
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
 from kb.web.forms import Form, button, done, show_errors, submitted

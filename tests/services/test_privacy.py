@@ -6,9 +6,9 @@ import pytest
 
 from kb.services import following, privacy
 from kb.services.errors import Forbidden
+from kb.services.moderation import decide
 from kb.services.moderation.reports import report_example
 from kb.services.permissions import SYSTEM
-from kb.services.moderation import decide
 from tests import factories
 
 

@@ -5,7 +5,8 @@ import re
 import pyotp
 import pytest
 
-from kb.services import second_factor
+from kb.database import db
+from kb.services import accounts, second_factor
 from kb.services.accounts import find_user
 from tests import factories
 from tests.webtools import login, next_code, post_form
@@ -211,3 +212,25 @@ def test_an_admin_resets_a_second_factor_from_the_user_page(app, client, role):
     response = post_form(client, f"/beheer/gebruikers/{admin.id}/tweestaps-resetten",
                          page=f"/beheer/gebruikers/{admin.id}")
     assert response.status_code == 403 and second_factor.recovery_codes_left(admin) == 10
+
+
+def test_a_mailed_password_link_does_not_skip_the_code(app, client):
+    account = factories.user("moderator")
+    link = f"/wachtwoord-herstellen/{accounts.password_token(account)}"
+    response = post_form(client, link, {"password": "een-nieuw-wachtwoord"}, page=link)
+    assert response.status_code == 302 and response.location.startswith("/inloggen/code")
+    assert not logged_in_as(client)
+    assert code_step(client, next_code(account.email)).status_code == 302
+    assert logged_in_as(client)
+
+
+def test_the_command_line_resets_a_second_factor(app, runner):
+    admin = factories.user("admin")
+    result = runner.invoke(args=["users", "reset-second-factor", admin.email])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert find_user(admin.email).needs_second_factor
+    result = runner.invoke(args=["users", "reset-second-factor", admin.email])
+    assert result.exit_code == 1 and "geen tweestapsverificatie" in result.output
+    result = runner.invoke(args=["users", "reset-second-factor", "niemand@example.org"])
+    assert result.exit_code == 1 and "niemand@example.org" in result.output

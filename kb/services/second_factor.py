@@ -135,7 +135,7 @@ def _wrong_code() -> str:
 def enrol(actor: User, secret: str, code: str, at: float | None = None) -> list[str]:
     """Turn on two-factor authentication with the secret shown to the actor, once a code
     from their app proves it was read correctly; returns the ten recovery codes (shown
-    once). A wrong code stores nothing."""
+    once). Every session of the account ends. A wrong code stores nothing."""
     perm.require(perm.can_enrol(actor))
     if actor.second_factor is not None:
         raise Invalid({"code": _("Tweestapsverificatie staat al aan voor je account.")})
@@ -147,6 +147,9 @@ def enrol(actor: User, secret: str, code: str, at: float | None = None) -> list[
                                  "de app nu toont.")})
     actor.second_factor = SecondFactor(secret=seal(secret), last_step=step,
                                        enrolled_at=utcnow())
+    # Sessions begun with the password alone end: none of them gains a moderator's rights
+    # now (the view starts a new session for this browser).
+    actor.end_sessions()
     db.session.flush()
     return _new_recovery_codes(actor)
 

@@ -17,11 +17,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from kb.services import second_factor
+from kb.services import accounts, second_factor
 from kb.services.errors import Invalid
 from kb.services.throttle import TooMany
 from kb.web.accounts import _limit, _sign_in
@@ -145,8 +145,8 @@ def code():
     """The second step of logging in: the code from the app, or a recovery code."""
     user = _pending_user()
     if user is None:
-        session.pop(PENDING, None)
-        flash(_("Log opnieuw in: de code werd niet op tijd ingevuld."), "info")
+        if session.pop(PENDING, None) is not None:
+            flash(_("Log opnieuw in: de code werd niet op tijd ingevuld."), "info")
         return redirect(url_for("accounts.login", next=request.args.get("next")))
     form = CodeForm()
     if form.validate_on_submit():
@@ -218,6 +218,9 @@ def enrol():
             show_errors(form, exc)
         else:
             session.pop(ENROLLING, None)
+            user = current_user._get_current_object()  # its other sessions ended
+            accounts.start_session(user)
+            login_user(user)
             flash(_("Tweestapsverificatie staat aan. Voortaan vragen we na je wachtwoord "
                     "een code uit de app."), "success")
             return _recovery_codes_page(codes)

@@ -32,6 +32,11 @@ def code_step(client, code: str, remember: bool = False, url: str = "/inloggen/c
     return post_form(client, url, data, page=url)
 
 
+def shown_secret(page: str) -> str:
+    """The key to type into an authenticator app, as the enrolment page shows it."""
+    return "".join(re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', page)[1].split())
+
+
 def logged_in_as(client) -> bool:
     """True when the client may open its own account page."""
     return client.get("/account").status_code == 200
@@ -53,7 +58,7 @@ def test_a_moderator_without_second_factor_enrols_before_moderating(app, client)
 
     page = text(client.get("/account/tweestaps?next=/moderatie"))
     assert "<svg" in page and "QR-code" in page and "verplicht" in page
-    secret = "".join(re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', page)[1].split())
+    secret = shown_secret(page)
     response = post_form(client, "/account/tweestaps?next=/moderatie",
                          {"code": pyotp.TOTP(secret).at(0)}, page="/account/tweestaps")
     assert response.status_code == 400 and 'id="code-error"' in text(response)
@@ -234,3 +239,15 @@ def test_the_command_line_resets_a_second_factor(app, runner):
     assert result.exit_code == 1 and "geen tweestapsverificatie" in result.output
     result = runner.invoke(args=["users", "reset-second-factor", "niemand@example.org"])
     assert result.exit_code == 1 and "niemand@example.org" in result.output
+
+
+def test_enrolling_ends_the_sessions_begun_with_the_password_alone(app, client):
+    moderator = factories.user("moderator", two_factor=False)
+    other = app.test_client()
+    password_step(client, moderator.email)
+    password_step(other, moderator.email)
+    secret = shown_secret(text(client.get("/account/tweestaps")))
+    post_form(client, "/account/tweestaps", {"code": pyotp.TOTP(secret).now()},
+              page="/account/tweestaps")
+    assert client.get("/moderatie").status_code == 200
+    assert not logged_in_as(other)  # it would otherwise have a moderator's rights now

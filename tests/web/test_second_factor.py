@@ -89,7 +89,9 @@ def test_with_a_second_factor_login_asks_the_code(app, client):
     assert response.location == "/inloggen/code?next=/moderatie"
     assert not logged_in_as(client)  # the password alone does not sign in
     assert client.get("/moderatie").status_code == 302
-    page = text(client.get(response.location))
+    answer = client.get(response.location)
+    page = text(answer)
+    assert answer.headers["Cache-Control"] == "no-store"
     assert "Code invullen" in page and 'autocomplete="one-time-code"' in page
     assert 'name="remember_device"' in page and "checked" not in page
 

@@ -77,6 +77,10 @@ class Defaults:
         "contact": (10, 24 * 3600),  # messages to authors, per account
     }
 
+    # The audit log (logins, failed logins, role changes, blocks, moderation decisions,
+    # exports ...) keeps its events this long; `kb prune` deletes older ones.
+    AUDIT_RETENTION_DAYS = 365
+
     # Mail for password-reset links; without MAIL_SERVER the link is written to the log.
     MAIL_SERVER = None
     MAIL_BACKEND = "smtp"  # also under TESTING, where Flask-Mailman would keep mail in memory

@@ -1,6 +1,7 @@
 """The read API (JSON): search, one example, the taxonomy."""
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from kb.api import shapes
 from kb.api.export import csv_export, json_export
@@ -55,7 +56,7 @@ def search():
     except Invalid as exc:
         return _error(400, _("Ongeldige parameters"), exc.errors)
     if export:
-        examples = search_service.exported(search_request)
+        examples = search_service.exported(search_request, current_user, export)
         return EXPORTS[export](examples, f"praktijkbank-zoeken.{export}")
     # As the search page: a query that finds nothing is answered by its correction
     # (corrected_from says so), unless exact=1 asks for the words as typed.

@@ -1,6 +1,7 @@
 """The data model; importing this package registers every table on db.metadata."""
 from kb.models.adoption import Adoption
 from kb.models.attachment import Attachment
+from kb.models.audit import AuditEvent
 from kb.models.autosave import Autosave
 from kb.models.example import STATUSES, Example, Revision, example_term
 from kb.models.following import Bookmark, DigestItem, SavedSearch
@@ -16,7 +17,7 @@ from kb.models.taxonomy import KINDS, Term
 from kb.models.throttle import ThrottleEvent
 from kb.models.user import ROLES, User
 
-__all__ = ["Adoption", "Attachment", "Autosave", "Bookmark", "Decision", "DigestItem",
+__all__ = ["Adoption", "Attachment", "AuditEvent", "Autosave", "Bookmark", "Decision", "DigestItem",
            "Example", "ImportRun", "IndexEvent", "KINDS", "LearningQuestion", "Leeratelier",
            "LoginSession", "Organisation", "ROLES", "RecoveryCode", "Report", "Revision",
            "STATUSES", "SavedSearch", "SecondFactor", "StagedExample", "SynonymGroup", "Term",

@@ -12,8 +12,8 @@ from werkzeug.security import check_password_hash
 from kb.database import db
 from kb.models import ROLES, LoginSession, User
 from kb.models.session import key_digest
+from kb.services import audit, passwords, throttle
 from kb.services import permissions as perm
-from kb.services import throttle
 from kb.services.errors import Invalid
 from kb.services.mailer import send_later
 from kb.services.taxonomy import find_organisation
@@ -43,11 +43,23 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
-def check_password_rules(password: str) -> None:
-    """Refuse passwords that are too short or too long."""
+def check_password_rules(password: str, email: str = "", name: str = "") -> None:
+    """Refuse passwords that are too short or too long, that are among the commonest
+    passwords, or that contain the site's name or the person's name or address."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise Invalid({"password": _("moet %(min)d tot %(max)d tekens lang zijn",
                                      min=MIN_PASSWORD, max=MAX_PASSWORD)})
+    refusal = passwords.refusal(password, email, name)
+    if refusal == "common":
+        raise Invalid({"password": _("dit wachtwoord hoort bij de meest gebruikte "
+                                     "wachtwoorden en wordt als eerste geraden: kies er een "
+                                     "dat niemand anders bedenkt")})
+    if refusal == "site":
+        raise Invalid({"password": _("mag de naam van de site (Praktijkbank) niet bevatten: "
+                                     "die proberen raders als eerste")})
+    if refusal == "person":
+        raise Invalid({"password": _("mag je naam of je e-mailadres (of een deel ervan) niet "
+                                     "bevatten: die zijn voor anderen makkelijk te raden")})
 
 
 def _clean_name(name: str | None) -> str:
@@ -87,12 +99,14 @@ def create_user(actor, email: str, name: str, role: str, password: str,
     """Create an account with any role (an admin's operation)."""
     perm.require(perm.can_create_user(actor))
     email, name = validated_account(email, name, role)
-    check_password_rules(password)
+    check_password_rules(password, email, name)
     user = User(email=email, name=name, role=role, email_confirmed_at=utcnow())
     if organisation:
         user.organisation = find_organisation(organisation)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    audit.record("account_created", actor, user, role=role)
     return user
 
 
@@ -131,7 +145,7 @@ def register(email: str, name: str, password: str, organisation: str, link_for) 
     same address ends the same way. `link_for(endpoint, token)` makes the mailed links.
     """
     user = User(email=normalise_email(email), name=_clean_name(name), role="participant")
-    check_password_rules(password)
+    check_password_rules(password, user.email, user.name)
     set_organisation(user, organisation)
     user.set_password(password)
     existing = find_user(user.email)
@@ -142,6 +156,7 @@ def register(email: str, name: str, password: str, organisation: str, link_for) 
         except IntegrityError:
             existing = find_user(user.email)
     if existing is None:
+        audit.record("registered", user, user)
         token = _serializer(CONFIRM_SALT).dumps({"id": user.id, "e": user.email})
         mail_link(user, "confirmation", link_for("accounts.confirm", token))
     elif existing.active:
@@ -212,6 +227,7 @@ def _attempt_login(key: str, password: str, address: str, device: dict | None) -
     throttle.count("login-address", address)
     if trusted:
         throttle.count("login-device", device["n"])
+    audit.record("login_failed", subject=user, email=key, reason="password")
     return None
 
 
@@ -223,10 +239,17 @@ def authenticate(email: str, password: str, address: str = "",
                  device: dict | None = None) -> User:
     """The account for these credentials; one answer for every kind of failure. TooMany
     when this client or (on an unknown browser) this account tried too often."""
-    user = _attempt_login((email or "").strip().lower()[:254], password or "",
-                          address or "unknown", device)
+    key = (email or "").strip().lower()[:254]
+    try:
+        user = _attempt_login(key, password or "", address or "unknown", device)
+    except throttle.TooMany:
+        audit.record("login_failed", email=key, reason="throttled")
+        raise
     if user is None:
         raise Invalid({"password": _("Dit e-mailadres en wachtwoord horen niet bij elkaar.")})
+    if not user.active or user.email_confirmed_at is None:
+        audit.record("login_failed", subject=user, email=key,
+                     reason="blocked" if not user.active else "unconfirmed")
     if not user.active:  # the right password proves who asks, so saying why is safe
         raise Blocked({"email": _("Dit account is geblokkeerd. Neem contact op met de "
                                   "beheerders: %(email)s.",
@@ -239,8 +262,10 @@ def authenticate(email: str, password: str, address: str = "",
 
 
 @unit_of_work
-def start_session(user: User, remember: bool = False) -> User:
-    """Begin a server-side session for a signed-in account (sets user.login_key)."""
+def start_session(user: User, remember: bool = False, renewed: bool = False) -> User:
+    """Begin a server-side session for a signed-in account (sets user.login_key); a
+    login in the audit log, unless it renews the session of one who is logged in already
+    (after a password change)."""
     config = current_app.config
     lifetime = config["REMEMBER_COOKIE_DURATION"] if remember \
         else config["PERMANENT_SESSION_LIFETIME"]
@@ -251,6 +276,8 @@ def start_session(user: User, remember: bool = False) -> User:
     db.session.add(LoginSession(digest=key_digest(key), user_id=user.id,
                                 token=user.session_token, expires_at=now + lifetime))
     user.login_key = key
+    if not renewed:
+        audit.record("login", user, user, remember=bool(remember))
     return user
 
 
@@ -260,6 +287,7 @@ def end_session(user: User) -> None:
     if user.login_key:
         db.session.execute(delete(LoginSession).where(
             LoginSession.digest == key_digest(user.login_key)))
+    audit.record("logout", user, user)
 
 
 def user_for_session(identity: str) -> User | None:
@@ -295,8 +323,9 @@ def change_password(actor: User, current: str, new: str) -> User:
     perm.require(perm.can_change_password(actor))
     if not actor.check_password(current or ""):
         raise Invalid({"current_password": _("klopt niet")})
-    check_password_rules(new or "")
+    check_password_rules(new or "", actor.email, actor.name)
     actor.set_password(new)
+    audit.record("password_changed", actor, actor)
     return actor
 
 
@@ -305,6 +334,7 @@ def log_out_everywhere(actor: User) -> User:
     """End every session of the account, on every device."""
     perm.require(perm.can_log_out_everywhere(actor))
     actor.end_sessions()
+    audit.record("logout", actor, actor, everywhere=True)
     return actor
 
 
@@ -338,6 +368,8 @@ def request_password_reset(email: str, link_for) -> None:
     throttle.check("reset", key)
     throttle.count("reset", key)
     user = find_user(key) if key else None
+    audit.record("password_reset_requested", subject=user,
+                 email="" if user is not None else key)
     if user is None or not user.active:
         return  # the same answer either way: no account enumeration
     mail_link(user, "reset", link_for(password_token(user)))
@@ -389,10 +421,11 @@ def reset_password_with_token(token: str, password: str, kind: str = "reset") ->
     """Set a new password through a reset link or an invitation; the link then stops
     working. Following a mailed link also confirms the address."""
     user = _user_for_token(token, kind)
-    check_password_rules(password or "")
+    check_password_rules(password or "", user.email, user.name)
     user.set_password(password)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
+    audit.record("invitation_accepted" if kind == "invite" else "password_reset", user, user)
     return user
 
 

@@ -21,6 +21,7 @@ from kb.models import (
     example_term,
 )
 from kb.models.types import UTCDateTime
+from kb.services import audit
 from kb.services import permissions as perm
 from kb.services.errors import ImportInvalid, Invalid
 from kb.services.examples import apply_record, new_ref
@@ -379,9 +380,16 @@ def _finish_run(run_id: int, status: str) -> None:
 
 
 def export_records(actor, statuses: tuple[str, ...] = ("published",)):
-    """Yield the examples of the given statuses as records, oldest first."""
+    """The examples of the given statuses as records, oldest first (an iterator); the
+    export is in the audit log."""
     if statuses != ("published",):
         perm.require(perm.can_export_examples(actor))
+    audit.record("export", actor, what="records", statuses=list(statuses))
+    return _records_of(statuses)
+
+
+def _records_of(statuses: tuple[str, ...]):
+    """Yield the examples of the statuses as records, a batch of rows read at a time."""
     query = select(Example).where(Example.status.in_(statuses)).order_by(Example.id)
     for example in db.session.scalars(query.execution_options(yield_per=500)):
         yield to_export_record(example)

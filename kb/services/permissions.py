@@ -118,6 +118,11 @@ def can_disable(actor) -> bool:
     return _is_member(actor) and getattr(actor, "has_second_factor", False)
 
 
+def can_read_audit(actor) -> bool:
+    """The audit log (who logged in, from where, who changed roles) is for admins."""
+    return can_manage_users(actor)
+
+
 def can_curate_taxonomy(actor) -> bool:
     """Moderators keep the taxonomy tidy."""
     return _is_moderator(actor)

@@ -13,6 +13,7 @@ from kb.models import Example, Term
 from kb.search import query as index_query
 from kb.search.concepts import typed_words
 from kb.search.schema import FACETS
+from kb.services import audit
 from kb.services.errors import Invalid
 from kb.services.listings import public_organisation_labels, search_in_database
 from kb.services.records import TEXT_LIMITS
@@ -219,9 +220,17 @@ def _listed_ids(request: index_query.SearchRequest) -> list[int]:
         return []
 
 
-def exported(request: index_query.SearchRequest, batch: int = 200):
-    """Every published example the search lists, in its order, read a batch at a time so
-    that an export of thousands does not hold them all at once."""
+def exported(request: index_query.SearchRequest, actor=None, fmt: str = "json",
+             batch: int = 200):
+    """Every published example the search lists, in its order (an iterator), read a batch
+    at a time so that an export of thousands does not hold them all at once; the export
+    is in the audit log."""
+    audit.record("export", actor, what="search", format=fmt, query=request.q[:100])
+    return _exported_rows(request, batch)
+
+
+def _exported_rows(request: index_query.SearchRequest, batch: int):
+    """Yield the published examples a search lists, in its order, a batch at a time."""
     ids = _listed_ids(request)
     for start in range(0, len(ids), batch):
         part = ids[start:start + batch]

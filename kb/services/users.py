@@ -5,7 +5,7 @@ from sqlalchemy import func, or_, select
 
 from kb.database import db
 from kb.models import ROLES, User
-from kb.services import accounts
+from kb.services import accounts, audit
 from kb.services import permissions as perm
 from kb.services.errors import Invalid, NotFound
 from kb.services.transactions import unit_of_work
@@ -77,6 +77,7 @@ def change_role(actor, user_id: int, role: str) -> User:
         _refuse_self(actor, user, "role")
         if role != "admin":
             _refuse_last_admin(user, "role")
+        audit.record("role_changed", actor, user, before=user.role, after=role)
         user.role = role
     return user
 
@@ -90,6 +91,7 @@ def block_user(actor, user_id: int) -> User:
     _refuse_last_admin(user, "active")
     user.active = False
     user.end_sessions()
+    audit.record("blocked", actor, user)
     return user
 
 
@@ -98,6 +100,8 @@ def unblock_user(actor, user_id: int) -> User:
     """Let a blocked account log in again (with its own password)."""
     perm.require(perm.can_unblock_user(actor))
     user = get_user(user_id)
+    if not user.active:
+        audit.record("unblocked", actor, user)
     user.active = True
     return user
 
@@ -142,6 +146,8 @@ def password_link_kind(user: User) -> str:
 def _mail_password_link(actor, user: User, link_for) -> None:
     """Mail the account the link `password_link_kind` says, naming the admin."""
     kind = password_link_kind(user)
+    audit.record("invite_sent" if kind == "invite" else "password_reset_requested", actor,
+                 user, role=user.role)
     link = link_for(kind, accounts.password_token(user, kind))
     accounts.mail_link(user, "invite" if kind == "invite" else "admin-reset", link,
                        sender=getattr(actor, "name", ""))

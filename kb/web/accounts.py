@@ -235,7 +235,7 @@ def change_password():
         else:
             # Every session ended with the new password: this browser gets a new one.
             user = current_user._get_current_object()
-            accounts.start_session(user)
+            accounts.start_session(user, renewed=True)
             login_user(user)
             flash(_("Je wachtwoord is gewijzigd. Op andere apparaten ben je uitgelogd."),
                   "success")

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 
 from kb.database import db
 from kb.models import Decision, Example, Revision
-from kb.services import notifications
+from kb.services import audit, notifications
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
 from kb.services.examples import (
@@ -105,5 +105,7 @@ def decide(actor, example_id: int, decision: str, reason: str | None = "") -> Ex
     else:
         raise Invalid({"decision": _("Er is niets te beoordelen: dit voorbeeld is niet "
                                      "ingediend en heeft geen bewerking die wacht.")})
+    audit.record("moderation_decision", actor, example.author, example_id=example.id,
+                 decision=decision, on_edit=on_edit)
     notifications.decided(actor, example, decision, reason, on_edit)
     return example

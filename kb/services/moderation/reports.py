@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from kb.database import db
 from kb.models import Example, Report
-from kb.services import notifications
+from kb.services import audit, notifications
 from kb.services import permissions as perm
 from kb.services.errors import Invalid, NotFound
 from kb.services.examples import get_example
@@ -50,6 +50,8 @@ def _handle_report(actor, report_id: int, status: str, note: str | None) -> Repo
         raise Invalid({"note": _("Deze melding is al afgehandeld.")})
     report.status, report.resolution = status, note
     report.handled_by_id, report.handled_at = actor.id, utcnow()
+    audit.record("moderation_decision", actor, report.reporter, example_id=report.example_id,
+                 report_id=report.id, decision=status)
     return report
 
 

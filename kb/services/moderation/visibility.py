@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from kb.database import db
 from kb.models import Decision, Example
+from kb.services import audit
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
 from kb.services.examples import set_status
@@ -44,6 +45,8 @@ def _move(actor, example_id: int, reason: str | None, source: str, target: str,
     if example.status != source:
         raise Invalid({"status": refusal})
     set_status(example, target, actor, reason)
+    audit.record("moderation_decision", actor, example.author, example_id=example.id,
+                 decision="archive" if target == "archived" else "restore")
     return example
 
 

@@ -24,8 +24,8 @@ from sqlalchemy import delete, func, select, update
 
 from kb.database import db
 from kb.models import RecoveryCode, SecondFactor, User
+from kb.services import audit, throttle
 from kb.services import permissions as perm
-from kb.services import throttle
 from kb.services.errors import Invalid
 from kb.services.transactions import changes_data, unit_of_work
 from kb.util import utcnow
@@ -125,10 +125,19 @@ def recovery_codes_left(user: User) -> int:
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
 
 
-def _wrong_code() -> str:
-    """What a wrong code is told."""
-    return _("Deze code klopt niet. Typ de zes cijfers die je app nu toont, of een van je "
-             "herstelcodes.")
+def _refusal(reason: str) -> str:
+    """What a refused code is told, by the reason it was refused."""
+    return {
+        "wrong": _("Deze code klopt niet. Typ de zes cijfers die je app nu toont, of een van "
+                   "je herstelcodes."),
+        "replayed": _("Deze code is al gebruikt. Wacht tot je app een nieuwe code toont en "
+                      "typ die."),
+        "used": _("Deze herstelcode is al gebruikt. Elke herstelcode werkt maar één keer."),
+        "unreadable": _("De geheime sleutel van je app kan niet meer worden gelezen (de "
+                        "installatie kreeg een nieuwe sleutel). Log in met een herstelcode, "
+                        "of vraag een beheerder je tweestapsverificatie te resetten."),
+        "none": _("Voor dit account staat geen tweestapsverificatie aan."),
+    }[reason]
 
 
 @unit_of_work
@@ -151,31 +160,27 @@ def enrol(actor: User, secret: str, code: str, at: float | None = None) -> list[
     # now (the view starts a new session for this browser).
     actor.end_sessions()
     db.session.flush()
+    audit.record("second_factor_enrolled", actor, actor)
     return _new_recovery_codes(actor)
 
 
 def _use_totp(factor: SecondFactor, code: str, at: float | None) -> str | None:
-    """Accept an app's code once; the refusal's text otherwise."""
+    """Accept an app's code once; the reason it is refused otherwise."""
     secret = unseal(factor.secret)
     if secret is None:
-        return _("De geheime sleutel van je app kan niet meer worden gelezen (de "
-                 "installatie kreeg een nieuwe sleutel). Log in met een herstelcode, of "
-                 "vraag een beheerder je tweestapsverificatie te resetten.")
+        return "unreadable"
     step = _totp_step(secret, code, at)
     if step is None:
-        return _wrong_code()
+        return "wrong"
     taken = db.session.execute(  # one statement: two requests cannot both use the code
         update(SecondFactor).where(SecondFactor.user_id == factor.user_id,
                                    SecondFactor.last_step < step)
         .values(last_step=step)).rowcount
-    if not taken:
-        return _("Deze code is al gebruikt. Wacht tot je app een nieuwe code toont en typ "
-                 "die.")
-    return None
+    return None if taken else "replayed"
 
 
 def _use_recovery_code(user: User, code: str) -> str | None:
-    """Accept an unused recovery code once; the refusal's text otherwise."""
+    """Accept an unused recovery code once; the reason it is refused otherwise."""
     rows = db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id))
     for row in rows:
         salt = row.digest.partition("$")[0]
@@ -184,14 +189,18 @@ def _use_recovery_code(user: User, code: str) -> str | None:
                 update(RecoveryCode).where(RecoveryCode.id == row.id,
                                            RecoveryCode.used_at.is_(None))
                 .values(used_at=utcnow())).rowcount
-            return None if taken else _("Deze herstelcode is al gebruikt. Elke herstelcode "
-                                        "werkt maar één keer.")
-    return _wrong_code()
+            if not taken:
+                return "used"
+            audit.record("recovery_code_used", user, user,
+                         left=recovery_codes_left(user))
+            return None
+    return "wrong"
 
 
 def _attempt(user: User, code: str, at: float | None) -> tuple[str, str | None]:
-    """Try a cleaned code for the account; ("totp" or "recovery", the refusal or None).
-    A wrong code is counted like a wrong password (the caller's unit commits it)."""
+    """Try a cleaned code for the account; ("totp" or "recovery", the reason it was
+    refused or None). A refused code is counted like a wrong password and logged (the
+    caller's unit commits both)."""
     key = str(user.id)
     if throttle.is_limited("second-factor", key):
         wait = throttle.retry_after("second-factor", key)
@@ -199,31 +208,37 @@ def _attempt(user: User, code: str, at: float | None) -> tuple[str, str | None]:
                                        "het over %(wait)s opnieuw.",
                                        wait=throttle.wait_text(wait)))
     kind = "totp" if _is_totp(code) else "recovery"
-    factor = user.second_factor
-    if factor is None:
-        refusal = _("Voor dit account staat geen tweestapsverificatie aan.")
+    if user.second_factor is None:
+        reason = "none"
     elif kind == "totp":
-        refusal = _use_totp(factor, code, at)
+        reason = _use_totp(user.second_factor, code, at)
     else:
-        refusal = _use_recovery_code(user, code) if code else _wrong_code()
-    if refusal:
+        reason = _use_recovery_code(user, code) if code else "wrong"
+    if reason:
         throttle.count("second-factor", key)
-    return kind, refusal
+        audit.record("second_factor_failed", subject=user, reason=reason, factor=kind)
+    return kind, reason
 
 
 @unit_of_work
 def _proven(user: User, code: str, at: float | None, action):
-    """Run action(kind) once the code is accepted: (None, its result); else (the
-    refusal, None), with the wrong code counted and committed and nothing else changed."""
-    kind, refusal = _attempt(user, code, at)
-    return (refusal, None) if refusal else (None, action(kind))
+    """Run action(kind) once the code is accepted: (None, its result); else (the reason
+    it was refused, None), with the refusal counted and committed and nothing else
+    changed."""
+    kind, reason = _attempt(user, code, at)
+    return (reason, None) if reason else (None, action(kind))
 
 
 def _with_code(user: User, code: str, at: float | None, action):
-    """action(kind)'s result once the code is accepted; Invalid (field `code`) when not."""
-    refusal, result = _proven(user, _clean(code), at, action)
-    if refusal:
-        raise Invalid({"code": refusal})
+    """action(kind)'s result once the code is accepted; Invalid (field `code`) when not,
+    TooMany after too many refused codes (logged too)."""
+    try:
+        reason, result = _proven(user, _clean(code), at, action)
+    except throttle.TooMany:
+        audit.record("second_factor_failed", subject=user, reason="throttled")
+        raise
+    if reason:
+        raise Invalid({"code": _refusal(reason)})
     return result
 
 
@@ -244,14 +259,17 @@ def disable(actor: User, password: str, code: str, at: float | None = None) -> U
                                  "aan laten staan.")})
     if not actor.check_password(password or ""):
         raise Invalid({"password": _("klopt niet")})
-    return _with_code(actor, code, at, lambda _kind: _remove(actor) or actor)
+    return _with_code(actor, code, at, lambda _kind: _remove(actor, actor, "disabled"))
 
 
-def _remove(user: User) -> None:
-    """Forget the account's second factor, its recovery codes and remembered devices."""
+def _remove(actor, user: User, how: str) -> User:
+    """Forget the account's second factor, its recovery codes and remembered devices, and
+    log who did it (`how`: "disabled" by its owner, or "reset" by an admin)."""
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.second_factor = None
     db.session.flush()
+    audit.record(f"second_factor_{how}", actor, user)
+    return user
 
 
 @changes_data
@@ -270,7 +288,7 @@ def reset_second_factor(actor, user: User) -> User:
     if user.second_factor is None:
         raise Invalid({"second_factor": _("Voor dit account staat geen "
                                           "tweestapsverificatie aan.")})
-    _remove(user)
+    _remove(actor, user, "reset")
     user.end_sessions()
     return user
 

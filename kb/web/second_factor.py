@@ -219,7 +219,7 @@ def enrol():
         else:
             session.pop(ENROLLING, None)
             user = current_user._get_current_object()  # its other sessions ended
-            accounts.start_session(user)
+            accounts.start_session(user, renewed=True)
             login_user(user)
             flash(_("Tweestapsverificatie staat aan. Voortaan vragen we na je wachtwoord "
                     "een code uit de app."), "success")

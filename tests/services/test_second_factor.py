@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from kb.database import db
-from kb.models import RecoveryCode, SecondFactor
+from kb.models import AuditEvent, RecoveryCode, SecondFactor
 from kb.services import moderation, second_factor, users
 from kb.services import permissions as perm
 from kb.services.errors import Forbidden, Invalid
@@ -195,3 +195,35 @@ def test_new_recovery_codes_replace_the_old_ones(app):
     assert len(new) == 10 and not set(new) & set(old)
     refused(second_factor.check_code, account, old[0], says="klopt niet")
     assert second_factor.check_code(account, new[0]) == "recovery"
+
+
+def events(kind: str) -> list[tuple]:
+    """(actor id, subject id, detail) of each audit event of the kind, oldest first."""
+    db.session.expire_all()
+    return [(e.actor_id, e.subject_id, e.detail) for e in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.kind == kind).order_by(AuditEvent.id))]
+
+
+def test_the_audit_log_keeps_enrolments_refusals_recovery_codes_and_resets(app):
+    admin = factories.user("admin")
+    account, codes = enrolled("moderator")
+    assert events("second_factor_enrolled")[-1] == (account.id, account.id, {})
+    with pytest.raises(Invalid):
+        second_factor.check_code(account, TOTP.at(NOW - 30), at=NOW)  # the enrolment's
+    with pytest.raises(Invalid):
+        second_factor.check_code(account, "zzzzz-zzzzz")
+    second_factor.check_code(account, codes[0])
+    assert events("second_factor_failed") == [
+        (None, account.id, {"reason": "replayed", "factor": "totp"}),
+        (None, account.id, {"reason": "wrong", "factor": "recovery"})]
+    assert events("recovery_code_used") == [(account.id, account.id, {"left": 9})]
+    attempts, _window = app.config["ACCOUNT_LIMITS"]["second-factor"]
+    for _attempt in range(attempts - 2):
+        with pytest.raises(Invalid):
+            second_factor.check_code(account, "000000", at=NOW)
+    with pytest.raises(TooMany):
+        second_factor.check_code(account, TOTP.at(NOW), at=NOW)
+    assert events("second_factor_failed")[-1] == (None, account.id, {"reason": "throttled"})
+    second_factor.reset_second_factor(admin, account)
+    assert events("second_factor_reset") == [(admin.id, account.id, {})]
+    assert not any(code in str(events("recovery_code_used")) for code in codes)

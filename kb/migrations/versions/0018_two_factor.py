@@ -1,7 +1,7 @@
 """two-factor authentication: an account's TOTP secret and its recovery codes
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-04 02:11:18.734188
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0018'
-down_revision = '0016'  # the lead chains it after 0017 (the audit log)
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -14,7 +14,7 @@ CONSTRAINTS := constraints.txt
 PIP_INSTALL := $(BIN)/pip install --quiet -c $(CONSTRAINTS)
 PACKAGING := setup.cfg setup.py pyproject.toml $(CONSTRAINTS)
 
-.PHONY: run test lint wheel-check install install-test init translations extract-messages \
+.PHONY: run serve test lint wheel-check install install-test init translations extract-messages \
 	bench constraints clean
 
 $(BIN)/python:
@@ -43,6 +43,12 @@ init: install
 # A local demo has no mail server: its mail (registration and reset links) goes to the log.
 run: init
 	KB_MAIL_LOG_LINKS=true $(BIN)/kb run --host $(HOST) --port $(PORT)
+
+# The same instance served as in production: gunicorn with the shipped configuration
+# (kb/gunicorn_config.py: a worker per core plus one, graceful restarts, an access log),
+# e.g. `make serve PORT=8000`; KB_WORKERS, KB_LOG_FORMAT=json ... from the environment.
+serve: init
+	KB_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c python:kb.gunicorn_config 'kb:create_app()'
 
 # The standards HTML checker (Nu Html Checker, run with Java) the browser tests check every
 # page with; taken from the npm registry at a pinned version and checked against its digest.

@@ -33,6 +33,8 @@ def create_app(test_config: dict | None = None, warm_up: bool | None = None,
     app = Flask(__name__, instance_path=os.path.abspath(instance_path),
                 instance_relative_config=True, template_folder=str(TEMPLATES))
     load_config(app, test_config)
+    from kb import logs
+    logs.configure(app)
     app.extensions["kb.factory"] = create_app  # an index rebuild's workers make their own
     register_extensions(app, check_schema)
     register_blueprints(app)
@@ -99,16 +101,19 @@ def register_extensions(app: Flask, check_schema: bool = True) -> None:
 
 
 def warn_if_schema_behind(app: Flask) -> None:
-    """Log loudly when the database is not at the newest migration (run `kb init`)."""
-    from alembic.script import ScriptDirectory
-    from sqlalchemy import inspect, text
+    """Log loudly when the database is not at the newest migration (run `kb init`), or
+    does not answer: the app starts all the same (`/healthz` says so until it answers)."""
+    from sqlalchemy.exc import SQLAlchemyError
 
-    from kb.database import db
-    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    with db.engine.connect() as connection:
-        current = None
-        if inspect(connection).has_table("alembic_version"):
-            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    from kb.database import db, migration_head, schema_revision
+    head = migration_head()
+    try:
+        with db.engine.connect() as connection:
+            current = schema_revision(connection)
+    except SQLAlchemyError as exc:
+        app.logger.error("the database does not answer (%s): starting without it",
+                         type(exc).__name__)
+        return
     if current != head:
         app.logger.warning("database schema is at %s, the code needs %s: run `kb init`",
                            current or "nothing", head)
@@ -155,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
         accounts,
         adoptions,
         attachments,
+        audit,
         contribute,
         curation,
         errors,
@@ -162,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
         following,
         freshness,
         guard,
+        health,
         insight,
         invitations,
         leerateliers,
@@ -183,6 +190,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation.bp)
     app.register_blueprint(curation.bp)
     app.register_blueprint(users.bp)
+    app.register_blueprint(audit.bp)
     app.register_blueprint(invitations.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(adoptions.bp)
@@ -193,6 +201,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(insight.bp)
     app.register_blueprint(leerateliers.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
     errors.register(app)
     from kb.web.templating import register_template_helpers
     register_template_helpers(app)

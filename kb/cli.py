@@ -107,7 +107,8 @@ def users_group() -> None:
 def users_create_command(email, name, role, organisation, password_stdin) -> None:
     """Create an account; without --password-stdin a password is generated and printed."""
     from kb.services.accounts import create_user, generate_password
-    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else generate_password()
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin \
+        else generate_password(email, name)
     try:
         user = create_user(SYSTEM, email, name, role, password, organisation)
     except DomainError as exc:

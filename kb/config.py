@@ -29,6 +29,12 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
 
+    # Logs (of the app and its services, on standard error or gunicorn's error log):
+    # "json" writes one JSON object per line with the request's id, method and path.
+    # Secrets in mailed links are masked (unless MAIL_LOG_LINKS asks for the links).
+    LOG_FORMAT = "plain"
+    LOG_LEVEL = "INFO"
+
     # Index work a request may do itself; more is done by a background thread meanwhile.
     INDEX_INLINE_EVENTS = 100  # outbox events applied in the request (about 10 ms each)
     INDEX_INLINE_REBUILD = 1000  # published examples: a missing index this small is

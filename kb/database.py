@@ -1,16 +1,33 @@
 """The database: Flask-SQLAlchemy's `db` with portable constraint names, and engine tuning
 (SQLite under several workers needs WAL, a busy timeout and BEGIN IMMEDIATE)."""
 import contextvars
+import functools
 import os
 from pathlib import Path
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase
 
 # The schema's history (Alembic), shipped inside the package.
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@functools.cache
+def migration_head() -> str:
+    """The newest migration this code knows (read from the files once per process)."""
+    from alembic.script import ScriptDirectory
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def schema_revision(connection) -> str | None:
+    """The migration a database is at; None before `kb init`."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 # Named constraints keep Alembic migrations portable between SQLite and PostgreSQL.
 NAMING = {
     "ix": "ix_%(column_0_label)s",

@@ -40,6 +40,9 @@ class User(UserMixin, db.Model):
     notifications_off: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     # When a moderator was last mailed about the queue: at most one such mail an hour.
     queue_mailed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person deleted the account: the row stays only as "verwijderd account"
+    # in histories, with nothing personal left in it (kb.services.deletion).
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     login_key = None  # the key of the server-side session this object was loaded for
 

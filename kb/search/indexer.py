@@ -321,6 +321,15 @@ def rebuild_lock(link: str, wait: float | None = None):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def rebuilding(link: str) -> bool:
+    """True while some process holds the rebuild lock of this index."""
+    try:
+        with rebuild_lock(link, wait=0):
+            return False
+    except RebuildBusy:
+        return True
+
+
 def remove_leftovers(link: str) -> list[str]:
     """Remove index folders and link files that killed rebuilds left behind (call with the
     rebuild lock held: then no rebuild is writing any of them)."""

@@ -176,6 +176,25 @@ class IndexStore:
             self._retire(self.searcher)
             self.searcher = self.ix = self.cache = None
 
+    # --- the health check ----------------------------------------------------------------
+
+    def health(self) -> str:
+        """"ok" when the index opens and answers (its document count), "rebuilding" while
+        a rebuild runs here or in another process, else "unavailable". Cheap and without
+        side effects: it never builds, catches up or marks anything."""
+        if self._working():
+            return "rebuilding"
+        try:
+            with self.lock:
+                self.refresh()
+                self.searcher.doc_count()
+            return "ok"
+        except Exception as exc:  # noqa: BLE001 - a damaged index is an answer, not a crash
+            if not indexer.is_index_failure(exc):
+                raise
+            log.warning("health check: search index at %s: %s", self.link, exc)
+        return "rebuilding" if indexer.rebuilding(self.link) else "unavailable"
+
     # --- background work -----------------------------------------------------------------
 
     def _working(self) -> bool:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from kb.database import db, write_intent
@@ -34,7 +34,8 @@ KINDS = (
     "moderation_decision", "export", "account_deleted",
 )
 MAX_DETAIL = 1000  # characters of JSON: a few small values, never a text
-SECRET_WORDS = ("password", "wachtwoord", "token", "secret", "code")  # never in detail
+SECRET_WORDS = ("password", "wachtwoord", "token", "secret")  # never in a detail's name
+SECRET_NAMES = ("code", "otp", "totp")  # nor these as a name ("codes_left" may be)
 PER_PAGE = 50
 IP_TEXT = re.compile(r"^[0-9A-Fa-f:.]{1,45}$")
 DAY_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -52,7 +53,7 @@ def _checked_detail(kind: str, detail: dict) -> dict:
     if kind not in KINDS:
         raise ValueError(f"unknown audit event kind {kind!r}")
     for key in detail:
-        if any(word in key.lower() for word in SECRET_WORDS):
+        if key.lower() in SECRET_NAMES or any(word in key.lower() for word in SECRET_WORDS):
             raise ValueError(f"audit detail {key!r} looks like a secret: never log it")
     text = json.dumps(detail, ensure_ascii=False)  # TypeError for what JSON cannot hold
     if len(text) > MAX_DETAIL:
@@ -70,6 +71,8 @@ def record(kind: str, actor=None, subject=None, **detail) -> None:
     `email=` keeps an address typed that belongs to no account shown (a failed login);
     the other keywords are small JSON values, never passwords or tokens."""
     email = str(detail.pop("email", "") or "")[:254]
+    if actor is perm.SYSTEM:  # the command line or the demo loader: no account, but not nobody
+        detail["by"] = "system"
     event = AuditEvent(kind=kind, actor_id=_account_id(actor), subject_id=_account_id(subject),
                        email=email, ip=_client_address(), detail=_checked_detail(kind, detail),
                        created_at=utcnow())
@@ -83,6 +86,20 @@ def record(kind: str, actor=None, subject=None, **detail) -> None:
 def _record_alone(event: AuditEvent) -> None:
     """Commit an event that belongs to no other change (a refused login, an export)."""
     db.session.add(event)
+
+
+def forget_address(email: str) -> None:
+    """Blank an address wherever the log kept it as typed (a deleted account's), in the
+    current unit of work; the events stay, linked to the erased account."""
+    db.session.execute(update(AuditEvent).where(func.lower(AuditEvent.email) == email.lower())
+                       .values(email=""))
+
+
+def events_of(user: User) -> list[AuditEvent]:
+    """The events a person did or that concern them, oldest first (for their own data)."""
+    return list(db.session.scalars(select(AuditEvent).where(or_(
+        AuditEvent.actor_id == user.id, AuditEvent.subject_id == user.id))
+        .order_by(AuditEvent.created_at, AuditEvent.id)))
 
 
 @unit_of_work
@@ -115,8 +132,8 @@ def _parse_day(text: str, errors: dict, field: str) -> dt.date | None:
     except ValueError:  # (a 31st of February)
         day = None
     if day is None:
-        errors[field] = _("geen geldige datum: schrijf die als jjjj-mm-dd, bijvoorbeeld "
-                          "2026-12-04")
+        errors[field] = _("„%(value)s” is geen geldige datum: schrijf die als jjjj-mm-dd, "
+                          "bijvoorbeeld 2026-12-04", value=text[:20])
     elif not FIRST_YEAR <= day.year <= LAST_YEAR:
         errors[field] = _("kies een datum tussen %(first)d en %(last)d",
                           first=FIRST_YEAR, last=LAST_YEAR)

@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 
 from kb.database import db
 from kb.models import Attachment, Decision, Example, Revision, User
+from kb.services import audit
+from kb.services import permissions as perm
 from kb.services.errors import Invalid
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -104,6 +106,7 @@ def backup(path: str) -> Contents:
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
+    audit.record("export", perm.SYSTEM, what="backup")  # a copy of everything, accounts too
     return contents()
 
 

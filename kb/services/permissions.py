@@ -212,6 +212,11 @@ def can_download_personal_data(actor, user) -> bool:
                                   or can_manage_users(actor))
 
 
+def can_delete_account(actor, user) -> bool:
+    """A member deletes their own account; an admin another's, on their request."""
+    return can_download_personal_data(actor, user)
+
+
 # The operations, paired with the rule they follow.
 can_update_example = can_edit_example
 can_decide = can_set_featured = can_archive = can_restore = can_moderate_example

@@ -19,6 +19,7 @@ from kb.models import (
 )
 from kb.models.attachment import Attachment
 from kb.models.session import LoginSession
+from kb.services import audit
 from kb.services import permissions as perm
 from kb.services import second_factor
 from kb.services.records import to_export_record
@@ -70,9 +71,24 @@ def _rows(model, column, user: User) -> list:
                                    .order_by(model.created_at)))
 
 
+def _event(event, user: User) -> dict:
+    """One event of the audit log about the member, others named by role only."""
+    by = "jij" if event.actor_id == user.id else (
+        "beheerder of moderator" if event.actor_id else "systeem")
+    return {"kind": event.kind, "at": _when(event.created_at), "ip": event.ip, "by": by}
+
+
 def personal_data(actor, user: User) -> dict:
-    """Everything kept about `user`, for the member themselves (or an admin on request)."""
+    """Everything kept about `user`, for the member themselves (or an admin on request);
+    the download is in the audit log."""
     perm.require(perm.can_download_personal_data(actor, user))
+    data = _collected(user)
+    audit.record("export", actor, user, what="personal_data")
+    return data
+
+
+def _collected(user: User) -> dict:
+    """The document of everything kept about `user`."""
     examples = db.session.scalars(select(Example).where(Example.author_id == user.id)
                                   .order_by(Example.id))
     return {
@@ -101,6 +117,7 @@ def personal_data(actor, user: User) -> dict:
         if user.second_factor else None,
         "sessions": [{"started_at": _when(s.created_at), "expires_at": _when(s.expires_at)}
                      for s in _rows(LoginSession, LoginSession.user_id, user)],
+        "audit_log": [_event(event, user) for event in audit.events_of(user)],
         # Messages to authors are mailed, never stored: only their text in the mailbox.
         "messages": "Berichten aan auteurs worden gemaild en niet bewaard.",
     }

@@ -2,7 +2,8 @@
 colophon. Their texts are Markdown files shipped in kb/pages; an installation replaces one
 by putting a file of the same name in its instance folder (instance/pages/privacy.md, and
 privacy.en.md for English visitors). The first line `# Title` is the page's title;
-{{ organisatie }}, {{ contact_email }}, {{ site }} and {{ versie }} are filled in."""
+{{ organisatie }}, {{ contact_email }}, {{ site }}, {{ versie }} and {{ auditlog_dagen }}
+(AUDIT_RETENTION_DAYS) are filled in."""
 import logging
 import re
 from dataclasses import dataclass
@@ -72,7 +73,8 @@ def fields(site_url: str) -> dict[str, str]:
     except metadata.PackageNotFoundError:
         version = "?"
     return {"organisatie": config["OWNER_NAME"], "contact_email": config["CONTACT_EMAIL"],
-            "site": site_url, "versie": version}
+            "site": site_url, "versie": version,
+            "auditlog_dagen": str(config["AUDIT_RETENTION_DAYS"])}
 
 
 def _fill(text: str, values: dict[str, str]) -> str:

@@ -37,7 +37,8 @@ def list_users(actor, q: str = "", role: str = "", state: str = "", page: int = 
         raise Invalid({"role": _("kies uit: %(roles)s", roles=", ".join(ROLES))})
     if state and state not in STATES:
         raise Invalid({"state": _("kies actief of geblokkeerd")})
-    query = select(User).order_by(func.lower(User.name), User.id)
+    query = select(User).where(User.deleted_at.is_(None)).order_by(func.lower(User.name),
+                                                                    User.id)
     for word in (q or "")[:MAX_QUERY].split()[:5]:
         pattern = _like(word)
         query = query.where(or_(func.lower(User.name).like(pattern),
@@ -56,7 +57,7 @@ def _refuse_self(actor, user: User, field: str) -> None:
                                 "vraag een andere beheerder.")})
 
 
-def _refuse_last_admin(user: User, field: str) -> None:
+def refuse_last_admin(user: User, field: str) -> None:
     """Demoting or blocking the last active admin would leave nobody to manage users."""
     if user.role != "admin" or not user.active:
         return
@@ -76,7 +77,7 @@ def change_role(actor, user_id: int, role: str) -> User:
     if role != user.role:
         _refuse_self(actor, user, "role")
         if role != "admin":
-            _refuse_last_admin(user, "role")
+            refuse_last_admin(user, "role")
         audit.record("role_changed", actor, user, before=user.role, after=role)
         user.role = role
     return user
@@ -88,7 +89,7 @@ def block_user(actor, user_id: int) -> User:
     perm.require(perm.can_block_user(actor))
     user = get_user(user_id)
     _refuse_self(actor, user, "active")
-    _refuse_last_admin(user, "active")
+    refuse_last_admin(user, "active")
     user.active = False
     user.end_sessions()
     audit.record("blocked", actor, user)

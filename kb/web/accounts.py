@@ -16,17 +16,20 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from kb.extensions import limiter
-from kb.services import accounts, notifications, privacy
+from kb.services import accounts, deletion, notifications, privacy
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
 from kb.services.throttle import TooMany
-from kb.web.forms import ActionForm, Form, show_errors
+from kb.web.forms import ActionForm, Form, show_errors, submitted
 from kb.web.helpers import personal_data_file, safe_next
 
 bp = Blueprint("accounts", __name__)
 
 
 DEVICE_COOKIE = "kb_device"
+# What every field for a new password says about it (the service says why it refuses one).
+PASSWORD_HINT = _l("Minstens %(n)d tekens. Geen veelgebruikt wachtwoord, en niet de naam van "
+                   "de site of je eigen naam of e-mailadres.", n=accounts.MIN_PASSWORD)
 
 
 def _limit(name: str, failures_only: bool = False):
@@ -59,7 +62,7 @@ class RegisterForm(ProfileForm):
 
     email = EmailField(_l("E-mailadres"), validators=[InputRequired(), Length(max=254)])
     password = PasswordField(_l("Wachtwoord"), validators=[InputRequired(), Length(max=200)],
-                             description=_l("Minstens %(n)d tekens", n=accounts.MIN_PASSWORD))
+                             description=PASSWORD_HINT)
     consent = BooleanField(
         _l("Ik heb de privacyverklaring gelezen en geef toestemming om mijn gegevens te "
            "bewaren zoals daar staat beschreven."),
@@ -72,7 +75,14 @@ class PasswordForm(Form):
 
     current_password = PasswordField(_l("Huidig wachtwoord"), validators=[InputRequired()])
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[InputRequired()],
-                             description=_l("Minstens %(n)d tekens", n=accounts.MIN_PASSWORD))
+                             description=PASSWORD_HINT)
+
+
+class DeleteAccountForm(Form):
+    """The password that confirms deleting one's account (its own id: the page has two)."""
+
+    password = PasswordField(_l("Je wachtwoord"), id="delete-password",
+                             validators=[InputRequired(_l("Vul je wachtwoord in."))])
 
 
 class ForgotForm(Form):
@@ -85,7 +95,7 @@ class ResetForm(Form):
     """A new password."""
 
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[InputRequired()],
-                             description=_l("Minstens %(n)d tekens", n=accounts.MIN_PASSWORD))
+                             description=PASSWORD_HINT)
 
 
 def _sign_in(user, remember: bool = False, code_given: bool = False):
@@ -186,12 +196,13 @@ def account():
     return _account_page()
 
 
-def _account_page(profile=None, password=None, status: int = 200):
-    """Render the account page with its three forms."""
+def _account_page(profile=None, password=None, status: int = 200, deletion=None):
+    """Render the account page with its forms."""
     profile = profile or ProfileForm(name=current_user.name,
                                      organisation=current_user.organisation_label)
     return render_template("accounts/account.html", profile=profile,
                            password=password or PasswordForm(), action=ActionForm(),
+                           deletion=deletion or DeleteAccountForm(),
                            partners=partner_names(),
                            notification_kinds=[(kind, notifications.KINDS[kind])
                                                for kind in notifications.kinds_for(current_user)],
@@ -251,6 +262,20 @@ def logout_everywhere():
     logout_user()
     flash(_("Je bent op alle apparaten uitgelogd."), "success")
     return redirect(url_for("public.home"))
+
+
+@bp.post("/account/verwijderen")
+@login_required
+def delete_account():
+    """Delete one's own account, confirmed with the password; the session ends with it."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit() and submitted(form, lambda: deletion.delete_account(
+            current_user, current_user.id, form.password.data)):
+        logout_user()
+        flash(_("Je account is verwijderd. Je gepubliceerde voorbeelden blijven staan "
+                "onder de naam van je organisatie, zonder jouw naam."), "success")
+        return redirect(url_for("public.home"))
+    return _account_page(status=400, deletion=form)
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])

@@ -5,6 +5,8 @@ from flask import request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from kb.logs import RequestId
+
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 HSTS = "max-age=31536000; includeSubDomains"
@@ -49,10 +51,10 @@ def _headers(response):
 
 
 def install(app) -> None:
-    """Headers on every response; behind TRUSTED_PROXIES proxies, trust their
-    X-Forwarded-For/-Proto/-Host/-Port (client address, HTTPS) and nobody else's."""
+    """Headers and a request id on every response; behind TRUSTED_PROXIES proxies, trust
+    their X-Forwarded-For/-Proto/-Host/-Port (client address, HTTPS) and nobody else's."""
     app.after_request(_headers)
-    app.wsgi_app = HttpsOnly(app.wsgi_app)
+    app.wsgi_app = RequestId(HttpsOnly(app.wsgi_app))
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,

@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired
 from kb.extensions import limiter
 from kb.services import accounts
 from kb.services.errors import Invalid
-from kb.web.accounts import _sign_in
+from kb.web.accounts import PASSWORD_HINT, _sign_in
 from kb.web.forms import Form, show_errors
 
 bp = Blueprint("invitations", __name__)
@@ -18,7 +18,7 @@ class AcceptForm(Form):
     """The password the invited person chooses."""
 
     password = PasswordField(_l("Kies een wachtwoord"), validators=[InputRequired()],
-                             description=_l("Minstens %(n)d tekens", n=accounts.MIN_PASSWORD))
+                             description=PASSWORD_HINT)
 
 
 @bp.route("/uitnodiging/<token>", methods=["GET", "POST"])

@@ -1,6 +1,6 @@
 """User administration (admins): accounts searched, people invited, reset links sent,
 roles changed, accounts blocked."""
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -8,8 +8,8 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import Length
 
 from kb.models import ROLES
+from kb.services import deletion, privacy, second_factor, users
 from kb.services import permissions as perm
-from kb.services import privacy, second_factor, users
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
 from kb.web.forms import Form, button, done, show_errors, submitted
@@ -148,6 +148,18 @@ def user(user_id: int):
 def personal_data(user_id: int):
     """An account's data, for an admin answering the person's request for it."""
     return personal_data_file(privacy.personal_data(current_user, users.get_user(user_id)))
+
+
+@bp.post("/<int:user_id>/verwijderen")
+def delete_account(user_id: int):
+    """Delete an account at the person's request (an admin confirms by a tick)."""
+    if request.form.get("confirm") != "1":
+        flash(_("Vink aan dat de persoon om verwijdering vroeg; het account is niet "
+                "verwijderd."), "error")
+        return redirect(url_for(".user", user_id=user_id))
+    return button(lambda: deletion.delete_account(current_user, user_id),
+                  _("Account verwijderd; de gepubliceerde voorbeelden staan nu zonder naam."),
+                  ".users_list")
 
 
 @bp.post("/<int:user_id>")

@@ -11,7 +11,7 @@ import pytest
 from tests.browser.conftest import KB
 from tests.browser.tools import second_step, serious_violations, snapshot
 
-PASSWORD = "Pagina-check-2026"
+PASSWORD = "Fietsbel-check-2026"
 VNU_JAR = Path(os.environ.get("KB_VNU_JAR", Path(__file__).parents[2] / "build" / "vnu.jar"))
 WIDTHS = (1280, 390)
 HEADER_HEIGHT = 90
@@ -36,7 +36,8 @@ PAGES = {
                   ("/beheer/organisaties", "main a[href^='/beheer/organisaties/']"),
                   "/beheer/synoniemen"],
     "admin": ["/account/tweestaps", "/beheer/gebruikers", "/beheer/gebruikers/uitnodigen",
-              ("/beheer/gebruikers", "main td a[href^='/beheer/gebruikers/']")],
+              ("/beheer/gebruikers", "main td a[href^='/beheer/gebruikers/']"),
+              "/beheer/audit", "/beheer/audit?kind=nope&start=2026-13-01"],
 }
 
 

@@ -1,0 +1,109 @@
+"""The audit log page for admins: what it shows, who may open it, and bad filters."""
+import pytest
+from sqlalchemy import func, select
+
+from kb.database import db
+from kb.models import AuditEvent
+from kb.services import moderation, users
+from tests import factories
+from tests.webtools import logged_in, login, post_form
+
+LOG = "/beheer/audit"
+
+
+def text(response) -> str:
+    """The response body as text."""
+    return response.get_data(as_text=True)
+
+
+def test_an_admin_sees_logins_and_failed_logins_with_address_and_ip(app, client):
+    guest = app.test_client()
+    assert login(guest, "Inbreker@Elders.example", "raden-maar-1").status_code == 400
+    admin = logged_in(client, "admin")
+    assert f'href="{LOG}"' in text(client.get("/beheer/gebruikers"))  # in the navigation
+    assert f'href="{LOG}"' in text(client.get("/beheer/"))
+    page = text(client.get(LOG))
+    assert "inloggen mislukt" in page and "inbreker@<wbr>elders<wbr>.example" in page
+    assert "verkeerd wachtwoord of onbekend adres" in page and "127.0.0.1" in page
+    assert "ingelogd" in page and f'href="/beheer/gebruikers/{admin.id}"' in page
+    assert page.index("ingelogd") < page.index("inloggen mislukt")  # newest first
+    assert "raden-maar" not in page
+
+
+def test_filters_and_paging(app, client):
+    admin = logged_in(client, "admin")
+    for number in range(3):
+        factories.user(email=f"lid{number}@zorg.example")
+    response = client.get(f"{LOG}?kind=account_created&person=zorg.example")
+    assert response.status_code == 200 and "3 gebeurtenissen" in text(response)
+    assert "ingelogd</td>" not in text(response)
+    response = client.get(f"{LOG}?kind=login&person={admin.email}&ip=127.&start=2026-01-01")
+    assert "1 gebeurtenis<" in text(response)
+    db.session.add_all(AuditEvent(kind="logout") for _ in range(50))
+    db.session.commit()
+    first = text(client.get(LOG))
+    assert 'rel="next"' in first and "pagina 1 van 2" in first
+    second = text(client.get(f"{LOG}?page=2"))
+    assert second.count("<tr>") == 1 + 5  # the header row and the oldest five
+    response = client.get(f"{LOG}?page=9")
+    assert response.status_code == 200 and "Naar de eerste pagina" in text(response)
+
+
+@pytest.mark.parametrize("query, message", [
+    ("kind=inbraak", "onbekende soort gebeurtenis"),
+    ("start=4-12-2026", "„4-12-2026” is geen geldige datum"),
+    ("end=2026-02-30", "geen geldige datum"),
+    ("start=1900-01-01", "kies een datum tussen 2000 en 2999"),
+    ("start=2026-12-04&end=2026-12-01", "ligt voor de begindatum"),
+    ("ip=%3Cscript%3E", "alleen cijfers, punten"),
+    ("person=" + "a" * 300, "hoogstens 254 tekens"),
+])
+def test_bad_filters_say_why_and_never_fail(client, query, message):
+    logged_in(client, "admin")
+    response = client.get(f"{LOG}?{query}")
+    assert response.status_code == 400 and message in text(response)
+    assert "<script>" not in text(response)
+
+
+@pytest.mark.parametrize("query", ["page=abc", "page=0", "kind=%00", "start=%F0%9F%98%80",
+                                   "person=%25%25", "kind=login&kind=logout"])
+def test_odd_parameters_are_no_server_error(client, query):
+    logged_in(client, "admin")
+    assert client.get(f"{LOG}?{query}").status_code in (200, 400)
+
+
+@pytest.mark.parametrize("role", ["participant", "moderator"])
+def test_others_are_refused(client, role):
+    logged_in(client, role)
+    assert client.get(LOG).status_code == 403
+    assert f'href="{LOG}"' not in text(client.get("/beheer/" if role == "moderator" else "/"))
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(LOG)
+    assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+
+
+def test_details_read_as_words(client):
+    admin = logged_in(client, "admin")
+    member = factories.user()
+    users.change_role(admin, member.id, "moderator")
+    example = factories.example("submitted", author=member)
+    moderation.decide(admin, example.id, "changes", "Graag een bron.")
+    page = text(client.get(LOG))
+    assert "deelnemer → moderator" in page and "rol: deelnemer" in page
+    assert f"aanpassingen gevraagd; voorbeeld {example.id}" in page
+    assert "door het systeem (opdrachtregel)" in page  # the factory's accounts
+
+
+def test_a_logout_and_a_search_export_are_in_the_log(app, client):
+    member = logged_in(client)
+    assert post_form(client, "/uitloggen", {}).status_code == 302
+    factories.example("published")
+    assert client.get("/api/v1/search?q=&format=csv").status_code == 200
+    kinds = db.session.execute(select(AuditEvent.kind, AuditEvent.actor_id, AuditEvent.ip,
+                                      AuditEvent.detail).order_by(AuditEvent.id)).all()
+    assert ("logout", member.id, "127.0.0.1", {}) in kinds
+    assert kinds[-1] == ("export", None, "127.0.0.1",
+                         {"what": "search", "format": "csv", "query": ""})
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == len(kinds)

@@ -4,6 +4,7 @@ page with its attachments is accessible at phone and desk width."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_writing_help import create_writer, log_in
 from tests.browser.tools import serious_violations, snapshot
@@ -45,15 +46,16 @@ def test_a_participant_attaches_a_photo_and_a_document(live_server, live_env, pa
     page.get_by_label("Bestand").set_input_files(str(photo))
     page.get_by_label("Wat laat de afbeelding zien?").fill("Kinderen luisteren op kussens")
     page.get_by_role("button", name="Toevoegen").click()
-    assert page.get_by_text("voorlezen.jpg is toegevoegd.").is_visible()
+    expect(page.get_by_text("voorlezen.jpg is toegevoegd.")).to_be_visible()
     page.get_by_label("Bestand").set_input_files(str(bad))
     page.get_by_role("button", name="Toevoegen").click()
-    assert page.get_by_text("x.pdf: dit soort bestand kan niet").is_visible()
+    expect(page.get_by_text("x.pdf: dit soort bestand kan niet")).to_be_visible()
     page.get_by_label("Bestand").set_input_files(str(pdf))
     page.get_by_role("button", name="Toevoegen").click()
     section = page.locator("#bijlagen")
-    assert section.get_by_role("img", name="Kinderen luisteren op kussens").is_visible()
-    assert section.get_by_role("link", name="draaiboek.pdf").is_visible()
+    # Waits for the page after the upload (under load the click returns before it).
+    expect(section.get_by_role("link", name="draaiboek.pdf")).to_be_visible()
+    expect(section.get_by_role("img", name="Kinderen luisteren op kussens")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert serious_violations(page) == []
     snapshot(page, f"attachments-edit-{width}")

@@ -19,9 +19,8 @@ from kb.models import (
 )
 from kb.models.attachment import Attachment
 from kb.models.session import LoginSession
-from kb.services import audit
+from kb.services import audit, second_factor
 from kb.services import permissions as perm
-from kb.services import second_factor
 from kb.services.records import to_export_record
 
 FORMAT = "praktijkbank-persoonsgegevens/1"

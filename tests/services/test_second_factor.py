@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from kb.database import db
 from kb.models import AuditEvent, RecoveryCode, SecondFactor
-from kb.services import moderation, second_factor, users
+from kb.services import deletion, moderation, second_factor, users
 from kb.services import permissions as perm
 from kb.services.errors import Forbidden, Invalid
 from kb.services.throttle import TooMany
@@ -227,3 +227,11 @@ def test_the_audit_log_keeps_enrolments_refusals_recovery_codes_and_resets(app):
     second_factor.reset_second_factor(admin, account)
     assert events("second_factor_reset") == [(admin.id, account.id, {})]
     assert not any(code in str(events("recovery_code_used")) for code in codes)
+
+
+def test_a_deleted_account_loses_its_second_factor(app):
+    account, _codes = enrolled()
+    deletion.delete_account(account, account.id, factories.PASSWORD)
+    db.session.expire_all()
+    assert db.session.get(SecondFactor, account.id) is None
+    assert second_factor.recovery_codes_left(account) == 0

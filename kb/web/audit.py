@@ -41,7 +41,12 @@ KIND_LABELS = {  # translated when shown
 REASONS = {"password": _l("verkeerd wachtwoord of onbekend adres"),
            "blocked": _l("account geblokkeerd"),
            "unconfirmed": _l("adres nog niet bevestigd"),
-           "throttled": _l("te veel pogingen")}
+           "throttled": _l("te veel pogingen"),
+           # a refused second-factor code
+           "wrong": _l("verkeerde code"), "replayed": _l("code al eens gebruikt"),
+           "used": _l("herstelcode al gebruikt"), "unreadable": _l("onleesbare code"),
+           "none": _l("geen tweede factor ingesteld")}
+FACTORS = {"totp": _l("code uit de app"), "recovery": _l("herstelcode")}
 DECISIONS = {"publish": _l("gepubliceerd"), "changes": _l("aanpassingen gevraagd"),
              "reject": _l("afgewezen"), "archive": _l("gearchiveerd"),
              "restore": _l("hersteld"), "resolved": _l("melding afgehandeld"),
@@ -96,6 +101,8 @@ DETAIL_TEXTS = {
     "by": lambda value: _("door het systeem (opdrachtregel)") if value == "system" else value,
     "on_edit": lambda value: _("bewerking") if value else None,
     "role": lambda value: _("rol: %(role)s", role=role_titles().get(value, value)),
+    "factor": lambda value: FACTORS.get(value, value),
+    "left": lambda value: _("nog %(n)s herstelcodes over", n=value),
 }
 
 

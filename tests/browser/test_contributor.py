@@ -10,7 +10,7 @@ from tests.browser.tools import account_menu, second_step, serious_violations, s
 pytestmark = pytest.mark.browser
 
 TITLE = "Geldcafé in de bibliotheek van Katwijk"
-MODERATOR = ("moderator-browser@praktijkbank.example", "Geldcafe-op-dinsdag-73")
+MODERATOR = ("moderator-browser@praktijkbank.example", "fietspad-langs-de-rijn-123")
 
 
 def create_moderator(env: dict) -> None:
@@ -79,7 +79,7 @@ def test_participant_submits_and_moderator_publishes(live_server, live_env, live
     assert page.locator(".results").get_by_role("link", name=TITLE).is_visible()
 
 
-ADMIN = ("admin-browser@praktijkbank.example", "Blauwe-tulpen-in-2026")
+ADMIN = ("admin-browser@praktijkbank.example", "zeilboot-op-het-meer-1234")
 
 
 def log_in_as_admin(page, live_server: str, env: dict) -> None:

@@ -70,12 +70,12 @@ def test_an_example_page_with_its_forms_for_readers_is_accessible(live_server, l
     email = f"lezer-{width}@praktijkbank.example"
     subprocess.run([KB, "users", "create", email, "--name", "Lies de Lezer", "--role",
                     "participant", "--organisation", "Reos", "--password-stdin"],
-                   input="lezer-wachtwoord-9", env=live_env, check=True, capture_output=True,
+                   input="boekenkast-vol-9", env=live_env, check=True, capture_output=True,
                    text=True)
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server + "/inloggen")
     page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill("lezer-wachtwoord-9")
+    page.get_by_label("Wachtwoord").fill("boekenkast-vol-9")
     page.get_by_role("button", name="Inloggen").click()
     page.goto(live_server + "/zoeken?q=weduwnaar")  # a demo example whose author opted in
     page.get_by_role("link", name=re.compile("^Huisbezoek bij een weduwnaar")).click()

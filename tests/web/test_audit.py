@@ -26,6 +26,8 @@ def test_an_admin_sees_logins_and_failed_logins_with_address_and_ip(app, client)
     assert "inloggen mislukt" in page and "inbreker@<wbr>elders<wbr>.example" in page
     assert "verkeerd wachtwoord of onbekend adres" in page and "127.0.0.1" in page
     assert "ingelogd" in page and f'href="/beheer/gebruikers/{admin.id}"' in page
+    account_page = text(client.get(f"/beheer/gebruikers/{admin.id}"))
+    assert f'href="{LOG}?person={admin.email.split("@")[0]}' in account_page
     assert page.index("ingelogd") < page.index("inloggen mislukt")  # newest first
     assert "raden-maar" not in page
 
@@ -95,6 +97,12 @@ def test_details_read_as_words(client):
     assert "deelnemer → moderator" in page and "rol: deelnemer" in page
     assert f"aanpassingen gevraagd; voorbeeld {example.id}" in page
     assert "door het systeem (opdrachtregel)" in page  # the factory's accounts
+    db.session.add(AuditEvent(kind="second_factor_failed", subject_id=member.id,
+                              detail={"reason": "replayed", "factor": "totp"}))
+    db.session.commit()
+    page = text(client.get(f"{LOG}?kind=second_factor_failed"))
+    assert "verkeerde code (tweede factor)" in page
+    assert "code al eens gebruikt; code uit de app" in page
 
 
 def test_a_logout_and_a_search_export_are_in_the_log(app, client):

@@ -26,18 +26,27 @@ def kb(env: dict, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
+# The authenticator app of the probes' moderators and admins (they must have one).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def create_accounts(env: dict, accounts: list[tuple[str, str, str]], password: str) -> None:
     """Create (email, name, role) accounts with one password, in one process (a `kb users
-    create` each costs a Python start)."""
-    script = ("import json, sys\nfrom kb import create_app\n"
+    create` each costs a Python start); moderators and admins enrol TOTP_SECRET."""
+    script = ("import json, sys, time, pyotp\nfrom kb import create_app\n"
               "from kb.services.accounts import create_user\n"
               "from kb.services.permissions import SYSTEM\n"
-              "accounts, password = json.loads(sys.stdin.read())\n"
+              "from kb.services.second_factor import enrol\n"
+              "accounts, password, secret = json.loads(sys.stdin.read())\n"
               "with create_app().app_context():\n"
               "    for email, name, role in accounts:\n"
-              "        create_user(SYSTEM, email, name, role, password)\n")
+              "        user = create_user(SYSTEM, email, name, role, password)\n"
+              "        if user.is_moderator:\n"
+              "            now = time.time()\n"
+              "            enrol(user, secret, pyotp.TOTP(secret).at(now - 30), at=now)\n")
     done = subprocess.run([sys.executable, "-c", script], env=env, text=True,
-                          input=json.dumps([accounts, password]), capture_output=True)
+                          input=json.dumps([accounts, password, TOTP_SECRET]),
+                          capture_output=True)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -139,6 +148,17 @@ class Visitor:
                                          headers=self.headers)
         status, text = self._open(request, timeout)
         return status, text, self.last_location
+
+    def log_in(self, email: str, password: str) -> int:
+        """Log in through the login form, and the code form when the account has a second
+        factor (TOTP_SECRET, as create_accounts enrols it); the last answer's status."""
+        import pyotp
+        status, _text, location = self.post("/inloggen", {"email": email,
+                                                          "password": password})
+        if status == 302 and location.startswith("/inloggen/code"):
+            status, _text, _location = self.post(location,
+                                                 {"code": pyotp.TOTP(TOTP_SECRET).now()})
+        return status
 
     def _open(self, request, timeout: float) -> tuple[int, str]:
         """Send a request; any status is an answer."""

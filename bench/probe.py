@@ -160,8 +160,7 @@ def writers(args) -> None:
 
             def write(number: int) -> None:
                 visitor = Visitor(server.base)
-                answers = [visitor.post("/inloggen", {"email": f"w{number}@voorbeeld.nl",
-                                                      "password": PASSWORD})[0]]
+                answers = [visitor.log_in(f"w{number}@voorbeeld.nl", PASSWORD)]
                 for item in range(args.each):
                     organisation = "Stichting Tegelijk" if number % 2 else f"Org {number}"
                     status, _text, location = visitor.post("/voorbeelden/nieuw", {

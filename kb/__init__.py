@@ -177,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
         pages,
         public,
         search,
+        second_factor,
         users,
     )
     guard.install(app)  # before the routes: they use its bounded `int` converter
@@ -184,6 +185,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(second_factor.bp)
     app.register_blueprint(contribute.bp)
     app.register_blueprint(moderation.bp)
     app.register_blueprint(curation.bp)

@@ -118,6 +118,26 @@ def users_create_command(email, name, role, organisation, password_stdin) -> Non
         click.echo(f"Password: {password}")
 
 
+@users_group.command("reset-second-factor")
+@click.argument("email")
+@with_appcontext
+def users_reset_second_factor_command(email) -> None:
+    """Turn an account's two-factor authentication off (for an admin who lost their phone
+    and recovery codes, when no other admin can reset it); its sessions end."""
+    from kb.services.accounts import find_user
+    from kb.services.second_factor import reset_second_factor
+    user = find_user(email.strip())
+    if user is None:
+        raise click.ClickException(_("Geen account met het e-mailadres %(email)s.",
+                                     email=email))
+    try:
+        reset_second_factor(SYSTEM, user)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(_("Tweestapsverificatie van %(email)s gereset; bij de volgende keer "
+                 "inloggen stelt dit account hem opnieuw in.", email=user.email))
+
+
 def _read_text(path: str) -> str:
     """A file's text as UTF-8, or a clear error."""
     try:

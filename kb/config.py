@@ -77,6 +77,8 @@ class Defaults:
         # 90 people shares one Wi-Fi).
         "login-address": (40, 15 * 60),
         "reset": (3, 3600),
+        # Wrong codes for one account's second factor (TOTP or recovery code).
+        "second-factor": (8, 15 * 60),
         "submit": (20, 3600),
         "contact": (10, 24 * 3600),  # messages to authors, per account
     }
@@ -102,6 +104,10 @@ class Defaults:
     # to the log instead, for a setup without mail where an admin passes links on.
     MAIL_LOG_LINKS = False
     RESET_TOKEN_MAX_AGE = 3600
+    # Two-factor authentication: how long a browser where the code was given may skip it
+    # (when its owner ticked the box), and how long the code may wait after the password.
+    SECOND_FACTOR_REMEMBER_DAYS = 30
+    SECOND_FACTOR_PENDING_SECONDS = 10 * 60
     # An admin's invitation to choose a password (the mail says seven days).
     INVITE_TOKEN_MAX_AGE = 7 * 24 * 3600
 

@@ -28,9 +28,29 @@ def post_form(client, url: str, data: dict | None = None, page: str | None = Non
 
 
 def login(client, email: str, password: str = PASSWORD):
-    """Log the client in through the login form; returns the response."""
-    return post_form(client, "/inloggen", {"email": email, "password": password},
-                     page="/inloggen")
+    """Log the client in through the login form, and through the code form after it when
+    the account has a second factor; returns the last response."""
+    response = post_form(client, "/inloggen", {"email": email, "password": password},
+                         page="/inloggen")
+    if response.status_code == 302 and response.location.startswith("/inloggen/code"):
+        response = post_form(client, response.location, {"code": next_code(email)},
+                             page=response.location)
+    return response
+
+
+def next_code(email: str) -> str:
+    """A code from the account's authenticator app (pyotp) that it has not used yet: this
+    time-step's, or the next one's when this one was used (the drift the service allows)."""
+    import time
+
+    import pyotp
+
+    from kb.services.accounts import find_user
+    from kb.services.second_factor import STEP, unseal
+    factor = find_user(email).second_factor
+    step = max(int(time.time() // STEP), factor.last_step + 1)
+    assert step <= int(time.time() // STEP) + 1, "a code of every step was used already"
+    return pyotp.TOTP(unseal(factor.secret)).generate_otp(step)
 
 
 def logged_in(client, role: str = "participant"):

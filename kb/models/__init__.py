@@ -10,6 +10,7 @@ from kb.models.leeratelier import LearningQuestion, Leeratelier
 from kb.models.moderation import Decision, Report
 from kb.models.organisation import Organisation
 from kb.models.outbox import IndexEvent
+from kb.models.second_factor import RecoveryCode, SecondFactor
 from kb.models.session import LoginSession
 from kb.models.synonym import SynonymGroup
 from kb.models.taxonomy import KINDS, Term
@@ -18,6 +19,6 @@ from kb.models.user import ROLES, User
 
 __all__ = ["Adoption", "Attachment", "AuditEvent", "Autosave", "Bookmark", "Decision", "DigestItem",
            "Example", "ImportRun", "IndexEvent", "KINDS", "LearningQuestion", "Leeratelier",
-           "LoginSession", "Organisation", "ROLES", "Report", "Revision", "STATUSES",
-           "SavedSearch", "StagedExample", "SynonymGroup", "Term", "ThrottleEvent", "User",
-           "example_term"]
+           "LoginSession", "Organisation", "ROLES", "RecoveryCode", "Report", "Revision",
+           "STATUSES", "SavedSearch", "SecondFactor", "StagedExample", "SynonymGroup", "Term",
+           "ThrottleEvent", "User", "example_term"]

@@ -47,6 +47,9 @@ class User(UserMixin, db.Model):
     login_key = None  # the key of the server-side session this object was loaded for
 
     organisation: Mapped[Organisation | None] = relationship()
+    # The authenticator app, once enrolled (kb.services.second_factor).
+    second_factor: Mapped["SecondFactor | None"] = relationship(  # noqa: F821
+        cascade="all, delete-orphan", passive_deletes=True)
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of the password and rotate the session token."""
@@ -84,6 +87,17 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         """Admins manage users."""
         return self.role == "admin"
+
+    @property
+    def has_second_factor(self) -> bool:
+        """The account logs in with a code from an authenticator app after its password."""
+        return self.second_factor is not None
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Moderators and admins enrol a second factor before they moderate, curate or
+        administer anything."""
+        return self.is_moderator and self.second_factor is None
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -14,8 +14,10 @@ from kb.models import (
     Bookmark,
     Example,
     LoginSession,
+    RecoveryCode,
     Revision,
     SavedSearch,
+    SecondFactor,
     User,
 )
 from kb.services import audit, notifications
@@ -50,8 +52,9 @@ def _examples_of(user: User) -> None:
 
 
 def _belongings_of(user: User) -> None:
-    """What only the person had: unsaved text, bookmarks, followed searches, sessions."""
-    for model in (Autosave, Bookmark, SavedSearch, LoginSession):
+    """What only the person had: unsaved text, bookmarks, followed searches, sessions,
+    the second factor and its recovery codes."""
+    for model in (Autosave, Bookmark, SavedSearch, LoginSession, RecoveryCode, SecondFactor):
         db.session.execute(delete(model).where(model.user_id == user.id))
     for adoption in db.session.scalars(select(Adoption).where(Adoption.user_id == user.id)):
         adoption.user_id = None  # the organisation applied it; that stays

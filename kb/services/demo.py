@@ -193,10 +193,13 @@ def _attachments(moderator: User) -> None:
     example = db.session.scalar(select(Example).where(Example.ref == PICTURED))
     if example is None or attachments_of(example):
         return
-    add_attachment(moderator, example.id, "spinnenweb-keukentafel.png",
-                   spider_web_drawing([7, 5, 6, 8, 4, 6]),
-                   alt="Tekening van een ingevuld spinnenweb met zes dimensies, het vlak "
-                       "het grootst bij mentaal welbevinden")
+    # Added by the system (the demo moderator has no second factor yet, so no moderator
+    # rights), shown as the moderator's.
+    attachment = add_attachment(SYSTEM, example.id, "spinnenweb-keukentafel.png",
+                                spider_web_drawing([7, 5, 6, 8, 4, 6]),
+                                alt="Tekening van een ingevuld spinnenweb met zes "
+                                    "dimensies, het vlak het grootst bij mentaal welbevinden")
+    attachment.uploaded_by_id = moderator.id
 
 
 def _following(participant: User) -> None:

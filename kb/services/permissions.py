@@ -27,8 +27,10 @@ def _is_member(actor) -> bool:
 
 
 def _is_moderator(actor) -> bool:
-    """A logged-in moderator or admin."""
-    return _is_member(actor) and getattr(actor, "is_moderator", False)
+    """A logged-in moderator or admin who enrolled a second factor (until then they may
+    do only what a participant may)."""
+    return _is_member(actor) and getattr(actor, "is_moderator", False) \
+        and not getattr(actor, "needs_second_factor", False)
 
 
 def _is_author(actor, example) -> bool:
@@ -95,8 +97,25 @@ def can_create_leeratelier(actor) -> bool:
 
 
 def can_manage_users(actor) -> bool:
-    """Only admins create accounts for others and change roles."""
-    return _is_member(actor) and getattr(actor, "is_admin", False)
+    """Only admins (with their second factor) create accounts for others and change
+    roles."""
+    return _is_moderator(actor) and getattr(actor, "is_admin", False)
+
+
+def can_reset_second_factor(actor, user=None) -> bool:
+    """An admin turns off another account's second factor (never their own: that would
+    open the administration to whoever has their password)."""
+    return can_manage_users(actor) and (user is None or user.id != actor.id)
+
+
+def can_enrol(actor) -> bool:
+    """Any active member may turn on two-factor authentication for their own account."""
+    return _is_member(actor)
+
+
+def can_disable(actor) -> bool:
+    """A member with a second factor may turn it off or renew its recovery codes."""
+    return _is_member(actor) and getattr(actor, "has_second_factor", False)
 
 
 def can_read_audit(actor) -> bool:
@@ -190,7 +209,7 @@ def can_manage_own_account(actor) -> bool:
 def can_download_personal_data(actor, user) -> bool:
     """A member downloads their own data; an admin a member's, on their request."""
     return _is_member(actor) and (getattr(actor, "id", None) == user.id
-                                  or getattr(actor, "is_admin", False))
+                                  or can_manage_users(actor))
 
 
 def can_delete_account(actor, user) -> bool:
@@ -214,3 +233,4 @@ can_create_user = can_change_role = can_block_user = can_unblock_user = can_mana
 can_invite_user = can_send_password_link = can_manage_users
 can_update_profile = can_change_password = can_log_out_everywhere = can_manage_own_account
 can_import_records = can_import_examples
+can_new_recovery_codes = can_disable

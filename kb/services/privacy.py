@@ -19,7 +19,7 @@ from kb.models import (
 )
 from kb.models.attachment import Attachment
 from kb.models.session import LoginSession
-from kb.services import audit
+from kb.services import audit, second_factor
 from kb.services import permissions as perm
 from kb.services.records import to_export_record
 
@@ -110,6 +110,10 @@ def _collected(user: User) -> dict:
                           "saved_at": _when(a.saved_at)}
                          for a in db.session.scalars(select(Autosave).where(
                              Autosave.user_id == user.id))],
+        # Whether a second factor is on (never its secret or recovery codes).
+        "second_factor": {"enrolled_at": _when(user.second_factor.enrolled_at),
+                          "recovery_codes_left": second_factor.recovery_codes_left(user)}
+        if user.second_factor else None,
         "sessions": [{"started_at": _when(s.created_at), "expires_at": _when(s.expires_at)}
                      for s in _rows(LoginSession, LoginSession.user_id, user)],
         "audit_log": [_event(event, user) for event in audit.events_of(user)],

@@ -98,12 +98,16 @@ class ResetForm(Form):
                              description=PASSWORD_HINT)
 
 
-def _sign_in(user, remember: bool = False):
+def _sign_in(user, remember: bool = False, code_given: bool = False):
     """Start a server-side session, mark this browser as one the account uses, and go
-    where the visitor was heading."""
+    where the visitor was heading. An account with a second factor first gives its code
+    (unless this browser is remembered for it); a moderator without one enrols first."""
+    from kb.web import second_factor  # it builds on this module
+    if not code_given and second_factor.code_needed(user):
+        return second_factor.ask_code(user, remember)
     accounts.start_session(user, remember)
     login_user(user, remember=remember)
-    response = redirect(safe_next(request.args.get("next")))
+    response = redirect(second_factor.landing(user, safe_next(request.args.get("next"))))
     response.set_cookie(DEVICE_COOKIE, accounts.device_token(user), max_age=365 * 24 * 3600,
                         httponly=True, samesite="Lax", secure=request.is_secure)
     return response

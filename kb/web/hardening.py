@@ -11,7 +11,8 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 HSTS = "max-age=31536000; includeSubDomains"
 # Pages about one person or for moderators: never kept by a browser or proxy cache.
-PRIVATE_BLUEPRINTS = {"accounts", "contribute", "moderation", "curation", "notifications"}
+PRIVATE_BLUEPRINTS = {"accounts", "contribute", "moderation", "curation", "notifications",
+                      "second_factor"}
 SECURE_FLAG = re.compile(r";\s*secure\s*(;|$)", re.IGNORECASE)
 
 

@@ -8,7 +8,7 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import Length
 
 from kb.models import ROLES
-from kb.services import deletion, privacy, users
+from kb.services import deletion, privacy, second_factor, users
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
@@ -198,3 +198,12 @@ def send_password_link(user_id: int):
           "geldig.", email=account.email)
     return button(lambda: users.send_password_link(current_user, user_id, _password_link),
                   _with_mail_notice(message), ".user", user_id=user_id)
+
+
+@bp.post("/<int:user_id>/tweestaps-resetten")
+def reset_second_factor(user_id: int):
+    """Turn another account's second factor off (a lost phone); its sessions end."""
+    account = users.get_user(user_id)
+    return button(lambda: second_factor.reset_second_factor(current_user, account),
+                  _("Tweestapsverificatie gereset; de sessies van dit account zijn beëindigd."),
+                  ".user", user_id=user_id)

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from tests.browser.conftest import KB
-from tests.browser.tools import account_menu, serious_violations, snapshot
+from tests.browser.tools import account_menu, second_step, serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -66,6 +66,7 @@ def test_participant_submits_and_moderator_publishes(live_server, live_env, live
     page.get_by_label("E-mailadres").fill(MODERATOR[0])
     page.get_by_label("Wachtwoord").fill(MODERATOR[1])
     page.get_by_role("button", name="Inloggen").click()
+    second_step(page, MODERATOR[0])  # a new moderator enrols a second factor first
     account_menu(page).get_by_role("link", name="Moderatie").click()
     assert serious_violations(page) == []
     snapshot(page, "moderation-queue")
@@ -90,4 +91,5 @@ def log_in_as_admin(page, live_server: str, env: dict) -> None:
     page.get_by_label("E-mailadres").fill(ADMIN[0])
     page.get_by_label("Wachtwoord").fill(ADMIN[1])
     page.get_by_role("button", name="Inloggen").click()
+    second_step(page, ADMIN[0])
     page.wait_for_url(live_server + "/")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import KB
-from tests.browser.tools import serious_violations, snapshot
+from tests.browser.tools import second_step, serious_violations, snapshot
 
 PASSWORD = "Fietsbel-check-2026"
 VNU_JAR = Path(os.environ.get("KB_VNU_JAR", Path(__file__).parents[2] / "build" / "vnu.jar"))
@@ -25,8 +25,8 @@ PAGES = {
                 ("/leerateliers", "main a[href^='/leerateliers/']"), "/over", "/kaart",
                 "/inzicht", "/inloggen", "/registreren", "/wachtwoord-vergeten",
                 "/bestaat-niet", "/privacy", "/toegankelijkheid", "/contact", "/colofon"],
-    "participant": ["/account", "/mijn-voorbeelden", "/voorbeelden/nieuw", "/bewaard",
-                    "/zoekopdrachten"],
+    "participant": ["/account", "/account/tweestaps", "/mijn-voorbeelden",
+                    "/voorbeelden/nieuw", "/bewaard", "/zoekopdrachten"],
     "moderator": ["/moderatie", ("/moderatie", "main a[href^='/moderatie/voorbeelden/']"),
                   "/moderatie/hercontrole", "/moderatie/voorbeelden",
                   ("/moderatie/voorbeelden", "main a[href*='/archiveren']"),
@@ -35,7 +35,7 @@ PAGES = {
                   "/beheer/organisaties",
                   ("/beheer/organisaties", "main a[href^='/beheer/organisaties/']"),
                   "/beheer/synoniemen"],
-    "admin": ["/beheer/gebruikers", "/beheer/gebruikers/uitnodigen",
+    "admin": ["/account/tweestaps", "/beheer/gebruikers", "/beheer/gebruikers/uitnodigen",
               ("/beheer/gebruikers", "main td a[href^='/beheer/gebruikers/']"),
               "/beheer/audit", "/beheer/audit?kind=nope&start=2026-13-01"],
 }
@@ -56,7 +56,7 @@ def log_in(page, base: str, email: str) -> None:
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
+    second_step(page, email)
 
 
 def open_page(page, base: str, entry) -> str:

@@ -69,9 +69,7 @@ def test_concurrent_writers_lose_nothing(served):
 
     def write(number: int) -> None:
         visitor = Visitor(served.base, f"10.1.0.{number}")
-        status, _text, _location = visitor.post(
-            "/inloggen", {"email": f"mod{number}@voorbeeld.nl", "password": PASSWORD})
-        outcomes.append(("login", status))
+        outcomes.append(("login", visitor.log_in(f"mod{number}@voorbeeld.nl", PASSWORD)))
         for item in range(EACH):
             organisation = "Stichting Gelijktijdig" if number % 2 else f"Organisatie {number}"
             title = f"Gelijktijdig voorbeeld w{number}x{item}"

@@ -177,7 +177,8 @@ def test_a_refused_operation_leaves_no_event(admin):
             factories.example("submitted").id, "reject", "", field="reason")
     refused(Invalid, accounts.register, "x@voorbeeld.nl", "Xander", "praktijkbank-2026",
             "Kwadraad", no_link, field="password")
-    assert [e.kind for e in events()[before:]] == ["account_created"]  # (the moderator's)
+    assert [e.kind for e in events()[before:]] == ["account_created",  # (the moderator's)
+                                                    "second_factor_enrolled"]
 
 
 def test_record_refuses_unknown_kinds_secrets_and_large_details(app):

@@ -12,11 +12,11 @@ resets theirs."""
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 import time
 
 import pyotp
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -47,40 +47,24 @@ def provisioning_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
-def _keys() -> tuple[bytes, bytes]:
-    """The encryption key and the sealing key, both derived from the app's secret key."""
+def _fernet() -> Fernet:
+    """The key the secrets are encrypted with, derived from the app's secret key."""
     base = str(current_app.config["SECRET_KEY"]).encode()
-    return (hmac.new(base, b"praktijkbank second factor: encrypt", hashlib.sha256).digest(),
-            hmac.new(base, b"praktijkbank second factor: seal", hashlib.sha256).digest())
-
-
-def _crypt(key: bytes, nonce: bytes, data: bytes) -> bytes:
-    """Encrypt or decrypt: the data XOR-ed with HMAC-SHA256 in counter mode."""
-    blocks = (hmac.new(key, nonce + n.to_bytes(4, "big"), hashlib.sha256).digest()
-              for n in range(-(-len(data) // 32)))
-    return bytes(a ^ b for a, b in zip(data, b"".join(blocks)[:len(data)], strict=True))
+    key = hmac.new(base, b"praktijkbank second factor", hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
 
 
 def seal(secret: str) -> str:
-    """The secret encrypted and sealed for the database."""
-    encrypt, mac = _keys()
-    nonce, data = os.urandom(16), secret.encode()
-    box = _crypt(encrypt, nonce, data)
-    tag = hmac.new(mac, nonce + box, hashlib.sha256).digest()[:16]
-    return "v1:" + base64.urlsafe_b64encode(nonce + box + tag).decode()
+    """The secret encrypted and authenticated for the database (Fernet: AES and HMAC)."""
+    return _fernet().encrypt(secret.encode()).decode()
 
 
 def unseal(sealed: str) -> str | None:
     """The secret back from the database; None when it was sealed under another key."""
-    encrypt, mac = _keys()
     try:
-        raw = base64.urlsafe_b64decode(sealed.removeprefix("v1:"))
-    except ValueError:
+        return _fernet().decrypt(sealed.encode()).decode()
+    except (InvalidToken, ValueError):
         return None
-    nonce, box, tag = raw[:16], raw[16:-16], raw[-16:]
-    if not hmac.compare_digest(tag, hmac.new(mac, nonce + box, hashlib.sha256).digest()[:16]):
-        return None
-    return _crypt(encrypt, nonce, box).decode()
 
 
 def _totp_step(secret: str, code: str, at: float | None = None) -> int | None:

@@ -20,6 +20,7 @@ def test_moderator_archives_with_confirmation_and_restores(live_server, live_env
         "link", name="Gepubliceerd en gearchiveerd").click()
     page.get_by_label("Woorden in titel of organisatie").fill("skatebaan")
     page.get_by_role("button", name="Toon").click()
+    page.wait_for_url(re.compile("q=skatebaan"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert serious_violations(page) == []
     page.get_by_role("link", name=re.compile("Archiveren")).click()
@@ -31,12 +32,14 @@ def test_moderator_archives_with_confirmation_and_restores(live_server, live_env
     assert "Gearchiveerd; het voorbeeld is niet meer te zien" in page.content()
     page.get_by_label("Status").select_option("archived")
     page.get_by_role("button", name="Toon").click()
+    page.wait_for_url(re.compile("status=archived"))
     row = page.get_by_role("row").filter(has_text=TITLE)
     assert row.locator(".status").inner_text() == "gearchiveerd"
     row.get_by_role("button", name=re.compile("Herstellen")).click()
     assert "Hersteld; het voorbeeld is weer gepubliceerd." in page.content()
     page.goto(live_server + "/moderatie/voorbeelden?q=skatebaan")
     page.get_by_role("link", name=re.compile("^Praten op de skatebaan")).click()
+    page.wait_for_url(re.compile("/moderatie/voorbeelden/[0-9]+"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert serious_violations(page) == []
     assert "Hersteld" in page.locator("#history-h + ol").inner_text()

@@ -22,12 +22,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> None:
-    """Poll url until the server answers (or fail with its output)."""
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20,
+                  log: Path | None = None) -> None:
+    """Poll url until the server answers (or fail with its output: its pipe, or its log)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(process.stdout.read())
+            raise RuntimeError(log.read_text() if log else process.stdout.read())
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return
@@ -57,22 +58,24 @@ def live_env(tmp_path_factory, live_inbox) -> dict:
 
 
 @pytest.fixture(scope="session")
-def live_server(live_env):
+def live_server(live_env, tmp_path_factory):
     """`kb init`, `kb demo` and `kb run` on a temporary instance; yields the base URL."""
     env = live_env
     for command in (["init"], ["demo"]):
         subprocess.run([KB, *command], env=env, check=True, capture_output=True)
     port = free_port()
-    server = subprocess.Popen([KB, "run", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Its log goes to a file: a pipe nobody reads fills up and then blocks the server.
+    log = tmp_path_factory.mktemp("live-server") / "server.log"
+    with log.open("w") as output:
+        server = subprocess.Popen([KB, "run", "--host", "127.0.0.1", "--port", str(port)],
+                                  env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base + "/", server)
+        wait_until_up(base + "/", server, log=log)
         yield base
     finally:
         server.terminate()
         server.wait(timeout=10)
-        server.stdout.close()
 
 
 @pytest.fixture(scope="session")

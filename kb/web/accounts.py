@@ -3,7 +3,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -20,6 +19,7 @@ from kb.services import accounts, deletion, notifications, privacy
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
 from kb.services.throttle import TooMany
+from kb.web.errors import with_retry_after
 from kb.web.forms import ActionForm, Form, show_errors, submitted
 from kb.web.helpers import personal_data_file, safe_next
 
@@ -132,10 +132,8 @@ def login():
         except Invalid as exc:
             show_errors(form, exc)
         except TooMany as exc:
-            response = make_response(render_template("accounts/login.html", form=form,
-                                                     locked=str(exc)), 429)
-            response.headers["Retry-After"] = str(exc.retry_after)
-            return response
+            page = render_template("accounts/login.html", form=form, locked=str(exc))
+            return with_retry_after((page, 429), exc.retry_after)
         else:
             flash(_("Welkom terug, %(name)s.", name=user.name), "success")
             return _sign_in(user, form.remember.data)

@@ -55,7 +55,7 @@ def _limiter_wait() -> int:
     return max(1, int(current.reset_at - time.time()) + 1)
 
 
-def _with_retry_after(rendered, seconds: int):
+def with_retry_after(rendered, seconds: int):
     """A rendered error with a Retry-After header."""
     response = make_response(rendered)
     response.headers["Retry-After"] = str(seconds)
@@ -79,12 +79,12 @@ def _busy_page():
     if wants_json():
         body = {"error": {"status": 503, "message": _("Het is even te druk. Probeer het zo "
                                                       "nog eens.")}}
-        return _with_retry_after((body, 503), RETRY_SECONDS)
+        return with_retry_after((body, 503), RETRY_SECONDS)
     posted = list(request.form.items(multi=True)) if request.method == "POST" else []
     kept = [(name, value) for name, value in posted if "password" not in name]
     page = render_template("errors/busy.html", kept=kept, action=request.full_path,
                            method=request.method, password_dropped=len(kept) < len(posted))
-    return _with_retry_after((page, 503), RETRY_SECONDS)
+    return with_retry_after((page, 503), RETRY_SECONDS)
 
 
 def _csrf(_exc):
@@ -95,7 +95,7 @@ def _csrf(_exc):
 
 def _too_many(exc: TooMany):
     """A per-account or per-address limit counted in the database."""
-    return _with_retry_after(render_error(429, str(exc)), exc.retry_after)
+    return with_retry_after(render_error(429, str(exc)), exc.retry_after)
 
 
 def _rate_limited(_exc):
@@ -103,7 +103,7 @@ def _rate_limited(_exc):
     wait = _limiter_wait()
     text = _("Dat is te vaak geprobeerd in korte tijd. Probeer het over %(wait)s "
              "opnieuw.", wait=wait_text(wait))
-    return _with_retry_after(render_error(429, text), wait)
+    return with_retry_after(render_error(429, text), wait)
 
 
 def _http(exc: HTTPException):

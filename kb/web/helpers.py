@@ -38,10 +38,10 @@ def search_limit():
 
 
 def personal_data_file(data: dict):
-    """A personal data document as a download, never kept by a cache."""
+    """A personal data document as a download (no-store, as every answer to a logged-in
+    member is: kb.web.hardening)."""
     response = make_response(json.dumps(data, ensure_ascii=False, indent=2))
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = (
         f'attachment; filename="praktijkbank-gegevens-{data["made_at"][:10]}.json"')
-    response.headers["Cache-Control"] = "no-store"
     return response

@@ -8,7 +8,6 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -25,6 +24,7 @@ from kb.services import accounts, second_factor
 from kb.services.errors import Invalid
 from kb.services.throttle import TooMany
 from kb.web.accounts import _limit, _sign_in
+from kb.web.errors import with_retry_after
 from kb.web.forms import Form, show_errors
 from kb.web.helpers import safe_next
 
@@ -155,10 +155,8 @@ def code():
         except Invalid as exc:
             show_errors(form, exc)
         except TooMany as exc:
-            response = make_response(render_template("second_factor/code.html", form=form,
-                                                     locked=str(exc)), 429)
-            response.headers["Retry-After"] = str(exc.retry_after)
-            return response
+            page = render_template("second_factor/code.html", form=form, locked=str(exc))
+            return with_retry_after((page, 429), exc.retry_after)
         else:
             return _complete_sign_in(user, kind, form.remember_device.data)
     status = 400 if form.errors or form.form_errors else 200

@@ -3,9 +3,10 @@ import re
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import KB
-from tests.browser.tools import account_menu, second_step, serious_violations, snapshot
+from tests.browser.tools import account_menu, follow, second_step, serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -50,9 +51,9 @@ def test_participant_submits_and_moderator_publishes(live_server, live_env, live
     page.get_by_label("Ik heb de privacyverklaring gelezen").check()
     assert serious_violations(page) == []
     page.get_by_role("button", name="Account aanmaken").click()
-    assert page.get_by_role("heading", name="Bekijk je e-mail").is_visible()
+    expect(page.get_by_role("heading", name="Bekijk je e-mail")).to_be_visible()
     page.goto(live_server + live_inbox.link("ilse@voorbeeld.nl", "/registreren/bevestigen/"))
-    assert "Je e-mailadres is bevestigd" in page.content()
+    expect(page.locator("body")).to_contain_text("Je e-mailadres is bevestigd")
     write_example(page)
     page.wait_for_url(re.compile("/mijn-voorbeelden"))
     assert page.locator(".my-example", has_text=TITLE).locator(".status").first.inner_text() \
@@ -65,18 +66,18 @@ def test_participant_submits_and_moderator_publishes(live_server, live_env, live
     page.goto(live_server + "/inloggen")
     page.get_by_label("E-mailadres").fill(MODERATOR[0])
     page.get_by_label("Wachtwoord").fill(MODERATOR[1])
-    page.get_by_role("button", name="Inloggen").click()
+    follow(page.get_by_role("button", name="Inloggen"))
     second_step(page, MODERATOR[0])  # a new moderator enrols a second factor first
-    account_menu(page).get_by_role("link", name="Moderatie").click()
+    follow(account_menu(page).get_by_role("link", name="Moderatie"))
     assert serious_violations(page) == []
     snapshot(page, "moderation-queue")
     page.get_by_role("link", name=TITLE).click()
     page.get_by_label("Publiceren").check()
     assert serious_violations(page) == []
-    page.get_by_role("button", name="Besluit vastleggen").click()
+    follow(page.get_by_role("button", name="Besluit vastleggen"))
 
     page.goto(live_server + "/zoeken?q=geldcafe")
-    assert page.locator(".results").get_by_role("link", name=TITLE).is_visible()
+    expect(page.locator(".results").get_by_role("link", name=TITLE)).to_be_visible()
 
 
 ADMIN = ("admin-browser@praktijkbank.example", "zeilboot-op-het-meer-1234")
@@ -90,6 +91,6 @@ def log_in_as_admin(page, live_server: str, env: dict) -> None:
     page.goto(live_server + "/inloggen")
     page.get_by_label("E-mailadres").fill(ADMIN[0])
     page.get_by_label("Wachtwoord").fill(ADMIN[1])
-    page.get_by_role("button", name="Inloggen").click()
+    follow(page.get_by_role("button", name="Inloggen"))
     second_step(page, ADMIN[0])
     page.wait_for_url(live_server + "/")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import KB
-from tests.browser.tools import second_step, serious_violations, snapshot
+from tests.browser.tools import follow, second_step, serious_violations, snapshot
 
 PASSWORD = "Fietsbel-check-2026"
 VNU_JAR = Path(os.environ.get("KB_VNU_JAR", Path(__file__).parents[2] / "build" / "vnu.jar"))
@@ -55,7 +55,7 @@ def log_in(page, base: str, email: str) -> None:
     page.goto(base + "/inloggen")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
+    follow(page.get_by_role("button", name="Inloggen"))
     second_step(page, email)
 
 

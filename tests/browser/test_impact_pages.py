@@ -2,8 +2,9 @@
 profile, the result markers, the level map and the dashboard, checked by axe at phone and
 desk width."""
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.tools import serious_violations, snapshot
+from tests.browser.tools import follow, serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
 WIDTHS = [390, 1280]
@@ -17,12 +18,12 @@ def test_example_page_profile_and_card_are_accessible(live_server, page, width):
     assert mini.get_attribute("aria-label").startswith("Positieve Gezondheid: raakt")
     assert page.locator(".results .impact-marker").count() > 0
     assert serious_violations(page) == []
-    page.locator(".card-title a").first.click()
+    follow(page.locator(".card-title a").first)
     profile = page.locator(".example-facts").get_by_role("img", name="Positieve Gezondheid: raakt",
                                                         exact=False)
-    assert profile.is_visible()
+    expect(profile).to_be_visible()
     assert page.locator(".profile-legend a").count() == 6
-    assert page.get_by_role("heading", name="Impact", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Impact", exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert serious_violations(page) == []
     snapshot(page, f"example-impact-{width}")
@@ -37,10 +38,10 @@ def test_level_map_is_an_accessible_table_on_a_phone_and_a_desk(live_server, pag
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert serious_violations(page) == []
     snapshot(page, f"map-{width}")
-    page.locator("td:not(.gap):not(.total) a").first.click()
+    follow(page.locator("td:not(.gap):not(.total) a").first)
     assert "/zoeken?" in page.url and "theme=" in page.url and "level=" in page.url
     page.goto(live_server + "/kaart?year=1999")
-    assert page.get_by_text("Geen gepubliceerde voorbeelden met deze filters").is_visible()
+    expect(page.get_by_text("Geen gepubliceerde voorbeelden met deze filters")).to_be_visible()
     assert serious_violations(page) == []
 
 
@@ -59,14 +60,15 @@ def test_dashboard_charts_are_accessible_with_their_tables_on_a_phone_and_a_desk
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert serious_violations(page) == []
     table = page.locator("#figuur-theme table")
-    assert not table.is_visible()
+    expect(table).to_be_hidden()
     page.locator("#figuur-theme summary").click()  # the table, one click away
-    assert table.is_visible() and table.locator("tbody tr").count() > 5
+    expect(table).to_be_visible()
+    assert table.locator("tbody tr").count() > 5
     assert serious_violations(page) == []
     snapshot(page, f"dashboard-{width}")
     with page.expect_download() as download:
         page.locator("#figuur-theme .figure-download a").click()
     assert download.value.suggested_filename == "inzicht-theme.csv"
     page.goto(live_server + "/inzicht?year=1999")
-    assert page.get_by_text("Geen gepubliceerde voorbeelden met deze filters").is_visible()
+    expect(page.get_by_text("Geen gepubliceerde voorbeelden met deze filters")).to_be_visible()
     assert serious_violations(page) == []

@@ -5,9 +5,10 @@ import re
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import KB
-from tests.browser.tools import serious_violations, snapshot
+from tests.browser.tools import follow, serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
 OPEN = "/leerateliers/achtste-leeratelier-zichtbaar-maken-in-de-wijk"  # open in the demo
@@ -18,7 +19,8 @@ PARTICIPANT = ("deelnemer-browser@praktijkbank.example", "buurtkamer-leiden-7")
 def test_the_open_leeratelier_and_its_poster_are_accessible(live_server, page, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server + OPEN)
-    assert page.get_by_role("heading", name="Deel je voorbeeld van dit leeratelier").is_visible()
+    heading = page.get_by_role("heading", name="Deel je voorbeeld van dit leeratelier")
+    expect(heading).to_be_visible()
     assert page.get_by_role("img", name="QR-code naar het formulier").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert serious_violations(page) == []
@@ -28,7 +30,7 @@ def test_the_open_leeratelier_and_its_poster_are_accessible(live_server, page, w
         "/voorbeelden/nieuw?leeratelier=achtste-leeratelier-zichtbaar-maken-in-de-wijk")
     assert serious_violations(page) == []
     page.emulate_media(media="print")
-    assert not page.locator(".site-header").is_visible()
+    expect(page.locator(".site-header")).to_be_hidden()
     snapshot(page, f"leeratelier-poster-{width}")
 
 
@@ -39,12 +41,12 @@ def test_a_participant_shares_an_example_from_the_leeratelier(live_server, live_
     page.goto(live_server + "/inloggen")
     page.get_by_label("E-mailadres").fill(PARTICIPANT[0])
     page.get_by_label("Wachtwoord").fill(PARTICIPANT[1])
-    page.get_by_role("button", name="Inloggen").click()
+    follow(page.get_by_role("button", name="Inloggen"))
     page.goto(live_server + OPEN)
     page.get_by_role("link", name="Deel je voorbeeld", exact=True).click()
     assert page.get_by_label("Gedeeld in leeratelier").input_value() == \
         "Achtste leeratelier: zichtbaar maken in de wijk"
-    assert page.get_by_label("Samenwerking in de wijk").is_checked()  # its theme
+    expect(page.get_by_label("Samenwerking in de wijk")).to_be_checked()  # its theme
     page.get_by_label("Titel").fill("Bewoners vertellen in de buurtkamer")
     page.get_by_label("Samenvatting").fill("Een avond waarop bewoners zelf vertelden wat de "
                                            "buurtkamer hun bracht.")
@@ -76,11 +78,11 @@ def test_an_example_page_with_its_forms_for_readers_is_accessible(live_server, l
     page.goto(live_server + "/inloggen")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill("boekenkast-vol-9")
-    page.get_by_role("button", name="Inloggen").click()
+    follow(page.get_by_role("button", name="Inloggen"))
     page.goto(live_server + "/zoeken?q=weduwnaar")  # a demo example whose author opted in
     page.get_by_role("link", name=re.compile("^Huisbezoek bij een weduwnaar")).click()
-    assert page.get_by_label("Je bericht aan Sanne de Vries").is_visible()
+    expect(page.get_by_label("Je bericht aan Sanne de Vries")).to_be_visible()
     assert "deelnemer@praktijkbank.example" not in page.content()
-    assert page.get_by_role("button", name="Wij pasten dit ook toe").is_visible()
+    expect(page.get_by_role("button", name="Wij pasten dit ook toe")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert serious_violations(page) == []

@@ -3,6 +3,7 @@ a real browser on a phone's width."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_contributor import log_in_as_admin
 from tests.browser.tools import serious_violations
@@ -24,19 +25,19 @@ def test_moderator_archives_with_confirmation_and_restores(live_server, live_env
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert serious_violations(page) == []
     page.get_by_role("link", name=re.compile("Archiveren")).click()
-    assert page.get_by_role("heading", name="Dit voorbeeld archiveren?").is_visible()
+    expect(page.get_by_role("heading", name="Dit voorbeeld archiveren?")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label("Toelichting (optioneel)").fill("Het project is gestopt.")
     page.get_by_role("button", name="Ja, archiveren").click()
     page.wait_for_url(re.compile("/moderatie/voorbeelden"))
-    assert "Gearchiveerd; het voorbeeld is niet meer te zien" in page.content()
+    expect(page.locator("body")).to_contain_text("Gearchiveerd; het voorbeeld is niet meer te zien")
     page.get_by_label("Status").select_option("archived")
     page.get_by_role("button", name="Toon").click()
     page.wait_for_url(re.compile("status=archived"))
     row = page.get_by_role("row").filter(has_text=TITLE)
     assert row.locator(".status").inner_text() == "gearchiveerd"
     row.get_by_role("button", name=re.compile("Herstellen")).click()
-    assert "Hersteld; het voorbeeld is weer gepubliceerd." in page.content()
+    expect(page.locator("body")).to_contain_text("Hersteld; het voorbeeld is weer gepubliceerd.")
     page.goto(live_server + "/moderatie/voorbeelden?q=skatebaan")
     page.get_by_role("link", name=re.compile("^Praten op de skatebaan")).click()
     page.wait_for_url(re.compile("/moderatie/voorbeelden/[0-9]+"))

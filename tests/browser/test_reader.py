@@ -2,8 +2,9 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.tools import serious_violations, snapshot
+from tests.browser.tools import follow, serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +23,11 @@ def test_reader_browses_from_home_to_an_example(live_server, page):
     snapshot(page, "browse")
 
     title = page.locator(".card-title a").first.inner_text()
-    page.locator(".card-title a").first.click()
+    follow(page.locator(".card-title a").first)
     assert page.locator("h1").inner_text() == title
-    assert page.get_by_role("heading", name="Beoogde impact").is_visible()
+    expect(page.get_by_role("heading", name="Beoogde impact")).to_be_visible()
     facts = page.locator(".example-facts")
-    assert facts.get_by_role("link", name="Mantelzorg", exact=True).is_visible()
+    expect(facts.get_by_role("link", name="Mantelzorg", exact=True)).to_be_visible()
     assert serious_violations(page) == []
     snapshot(page, "example")
 
@@ -35,12 +36,12 @@ def test_reader_switches_to_english_and_the_layout_fits_a_phone(live_server, pag
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server + "/")
     assert page.locator(".site-header").bounding_box()["height"] < 90, "a compact header"
-    assert not page.get_by_role("link", name="English").is_visible()
+    expect(page.get_by_role("link", name="English")).to_be_hidden()
     page.get_by_role("button", name="Menu").click()
-    page.get_by_role("link", name="English").click()
+    follow(page.get_by_role("link", name="English"))
     assert page.locator("html").get_attribute("lang") == "en"
     page.get_by_role("button", name="Menu").click()
-    assert page.get_by_role("link", name="Nederlands").is_visible()
+    expect(page.get_by_role("link", name="Nederlands")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "no horizontal scrolling on a phone"
     snapshot(page, "home-en-phone")

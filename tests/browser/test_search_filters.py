@@ -4,6 +4,7 @@ button, keyboard users keep their place; axe on every step."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.tools import serious_violations, snapshot
 
@@ -26,7 +27,7 @@ def test_ticking_a_box_shows_its_results_at_once_and_back_works(live_server, pag
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server + QUERY)
     before = count(page)
-    assert not page.get_by_role("button", name="Filters toepassen").is_visible()
+    expect(page.get_by_role("button", name="Filters toepassen")).to_be_hidden()
     assert page.locator('link[rel="alternate"][type="application/atom+xml"]').count() == 1
     box = theme_box(page, "Dementie")
     expected = int(box.locator("xpath=..").locator(".badge").inner_text())
@@ -34,7 +35,8 @@ def test_ticking_a_box_shows_its_results_at_once_and_back_works(live_server, pag
         box.check()  # no button pressed
     assert "theme=dementie" in page.url and count(page) == expected < before
     chip = page.locator(".chosen-filters .chip", has_text="Dementie")
-    assert chip.is_visible() and serious_violations(page) == []
+    expect(chip).to_be_visible()
+    assert serious_violations(page) == []
     snapshot(page, "filters-chosen")
     with page.expect_navigation():
         page.locator("#sort").select_option("newest")
@@ -61,17 +63,19 @@ def test_on_a_phone_the_filters_open_from_a_button_above_the_results(live_server
     toggle = page.get_by_role("link", name="Filters (1)")
     results = page.locator(".results")
     assert toggle.bounding_box()["y"] < results.bounding_box()["y"]
-    assert not page.locator("#filters").is_visible()
+    expect(page.locator("#filters")).to_be_hidden()
     toggle.click()
-    assert page.locator("#filters").is_visible() and serious_violations(page) == []
+    expect(page.locator("#filters")).to_be_visible()
+    assert serious_violations(page) == []
     snapshot(page, "filters-phone-open")
     box = theme_box(page, "Dementie")
     with page.expect_navigation():
         box.check()
-    assert page.url.endswith("#filters") and page.locator("#filters").is_visible()
+    assert page.url.endswith("#filters")
+    expect(page.locator("#filters")).to_be_visible()
     assert page.get_by_role("link", name="Filters (2)").count() == 1
     page.get_by_role("link", name="Sluiten").click()
-    assert not page.locator("#filters").is_visible()
+    expect(page.locator("#filters")).to_be_hidden()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     snapshot(page, "filters-phone-closed")
 

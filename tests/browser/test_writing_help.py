@@ -5,9 +5,10 @@ import re
 import subprocess
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import KB
-from tests.browser.tools import serious_violations, snapshot
+from tests.browser.tools import follow, serious_violations, snapshot
 
 pytestmark = pytest.mark.browser
 WRITER = ("schrijver-browser@praktijkbank.example", "wandelen-in-leiden-3")
@@ -27,7 +28,7 @@ def log_in(page, base: str, email: str) -> None:
         page.goto(base + "/inloggen")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(WRITER[1])
-    page.get_by_role("button", name="Inloggen").click()
+    follow(page.get_by_role("button", name="Inloggen"))
 
 
 def status(page):
@@ -64,7 +65,7 @@ def test_an_expired_session_loses_no_text(live_server, live_env, browser, page):
     page.get_by_label("Beschrijving").press_sequentially(" Tweede alinea, na het verlopen.")
     page.get_by_text("Je bent niet meer ingelogd").wait_for(timeout=15_000)
     snapshot(page, "writing-expired")
-    status(page).get_by_role("link", name="Opnieuw inloggen").click()
+    follow(status(page).get_by_role("link", name="Opnieuw inloggen"))
     log_in(page, live_server, WRITER[0])
     page.wait_for_url(re.compile("/voorbeelden/nieuw"))
     body = page.get_by_label("Beschrijving")
@@ -79,7 +80,7 @@ def test_an_expired_session_loses_no_text(live_server, live_env, browser, page):
     log_in(other, live_server, WRITER[0])
     other.goto(live_server + "/voorbeelden/nieuw")
     assert other.get_by_label("Beschrijving").input_value().endswith("na het verlopen.")
-    assert other.get_by_text("is teruggezet: die was nog niet bewaard").is_visible()
+    expect(other.get_by_text("is teruggezet: die was nog niet bewaard")).to_be_visible()
     other.context.close()
 
 
@@ -99,7 +100,7 @@ def test_leaving_the_page_saves_what_was_typed(live_server, live_env, browser, p
                                             "kinderen en hun ouders.")
     other.get_by_role("button", name="Niet-bewaarde tekst weggooien").click()
     assert other.get_by_label("Titel").input_value() == ""
-    assert other.get_by_text("is weggegooid").is_visible()
+    expect(other.get_by_text("is weggegooid")).to_be_visible()
     other.context.close()
 
 
@@ -111,12 +112,12 @@ def test_the_mail_choices_on_the_account_page(live_server, live_env, page, width
     log_in(page, live_server, email)
     page.goto(live_server + "/account")
     choice = page.get_by_label("een andere organisatie heeft mijn voorbeeld ook toegepast")
-    assert choice.is_checked()
+    expect(choice).to_be_checked()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert serious_violations(page) == []
     choice.uncheck()
     page.get_by_role("button", name="Keuzes bewaren").click()
-    assert page.get_by_text("Je keuzes voor mail zijn bewaard.").is_visible()
+    expect(page.get_by_text("Je keuzes voor mail zijn bewaard.")).to_be_visible()
     assert not page.get_by_label("een andere organisatie heeft mijn voorbeeld ook "
                                  "toegepast").is_checked()
     snapshot(page, f"account-mail-{width}")

@@ -22,6 +22,14 @@ def snapshot(page, name: str) -> None:
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
 
+def follow(locator) -> None:
+    """Click a link or button that loads another page and wait until that page has loaded:
+    a bare click returns before the navigation, so the next check could still read the page
+    it left, and a goto could cancel a form's POST before the server saw it."""
+    with locator.page.expect_navigation():
+        locator.click()
+
+
 def account_menu(page):
     """Open the header's account menu (moderation, curation, one's own pages, logging out)."""
     page.locator(".account-menu summary").click()
@@ -33,14 +41,13 @@ def second_step(page, email: str) -> None:
     a code computed by pyotp from the secret the page shows; the recovery codes are kept),
     or log in with one of the kept recovery codes when it asks for a code (a TOTP code
     could be refused as used when the same account logged in less than 30 s before)."""
-    page.wait_for_load_state()
     if "/account/tweestaps" in page.url:
         secret = "".join(page.locator("code.secret").inner_text().split())
         page.get_by_label("Code uit de app").fill(pyotp.TOTP(secret).now())
-        page.get_by_role("button", name="Tweestapsverificatie aanzetten").click()
+        follow(page.get_by_role("button", name="Tweestapsverificatie aanzetten"))
         RECOVERY_CODES[email] = page.locator(".recovery-codes code").all_inner_texts()
-        page.get_by_role("link", name="Ik heb ze bewaard, verder").click()
+        follow(page.get_by_role("link", name="Ik heb ze bewaard, verder"))
     elif "/inloggen/code" in page.url:
         page.get_by_label("Code", exact=True).fill(RECOVERY_CODES[email].pop())
-        page.get_by_role("button", name="Inloggen").click()
+        follow(page.get_by_role("button", name="Inloggen"))
     page.wait_for_load_state()

@@ -14,17 +14,42 @@ from kb.services.permissions import SYSTEM
 # Commands that bring the schema up to date themselves (or do not read the database): a
 # warning that the schema is behind, telling them to run `kb init`, would only mislead.
 SCHEMA_MAKERS = {"init", "db", "restore", "routes"}
+# Commands that start without the tables: the server answers 503 from /healthz until
+# `kb init`, the shell is for looking around, and the limiter keeps its counters elsewhere.
+SCHEMALESS = {"run", "shell", "limiter"}
 
 
 def main() -> None:
     """Entry point of the `kb` console script (only `kb run` warms the search index up at
     start: the other commands do not serve searches)."""
-    from kb import create_app
     arguments = sys.argv[1:]
     serving = arguments[:1] == ["run"]
     check = bool(arguments) and arguments[0] not in SCHEMA_MAKERS and "--help" not in arguments
-    FlaskGroup(create_app=lambda: create_app(warm_up=serving, check_schema=check),
+    needs_tables = check and arguments[0] not in SCHEMALESS
+    FlaskGroup(create_app=lambda: _create_app(serving, check, needs_tables),
                help="Praktijkbank").main(prog_name="kb")
+
+
+def _create_app(serving: bool, check: bool, needs_tables: bool):
+    """The app for one command; a command that reads or writes the tables stops with a
+    clear message on a database `kb init` has not made yet (instead of a traceback)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kb import create_app, warn_if_schema_behind
+    from kb.database import db, schema_revision
+    app = create_app(warm_up=serving, check_schema=check and not needs_tables)
+    if needs_tables:
+        try:
+            with app.app_context(), db.engine.connect() as connection:
+                revision = schema_revision(connection)
+        except SQLAlchemyError as exc:
+            raise click.ClickException(
+                f"The database does not answer ({type(exc).__name__}).") from None
+        if revision is None:
+            raise click.ClickException("The database has no tables yet: run `kb init` first.")
+        with app.app_context():
+            warn_if_schema_behind(app)
+    return app
 
 
 def _fail(exc: DomainError) -> None:

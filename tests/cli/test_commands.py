@@ -210,8 +210,11 @@ def test_init_on_a_fresh_instance_warns_of_nothing(tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("KB_")}
     env["KB_INSTANCE_PATH"] = str(tmp_path / "fresh")
     kb = os.path.join(os.path.dirname(sys.executable), "kb")
-    done = subprocess.run([kb, "synonyms", "list"], env=env, capture_output=True, text=True)
-    assert "run `kb init`" in done.stderr  # the warning stays where it helps
+    for args in (["synonyms", "list"], ["export", str(tmp_path / "out.json")]):
+        done = subprocess.run([kb, *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert "no tables yet: run `kb init` first" in done.stderr  # where it helps
+    assert not (tmp_path / "out.json").exists()
     (tmp_path / "fresh" / "praktijkbank.sqlite").unlink()
     printed = []
     for args in (["--help"], ["init"], ["init"], ["synonyms", "list"]):

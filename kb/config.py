@@ -108,7 +108,7 @@ class Defaults:
     # (when its owner ticked the box), and how long the code may wait after the password.
     SECOND_FACTOR_REMEMBER_DAYS = 30
     SECOND_FACTOR_PENDING_SECONDS = 10 * 60
-    # An admin's invitation to choose a password (the mail says seven days).
+    # An admin's invitation to choose a password (mails and pages give its lifetime in words).
     INVITE_TOKEN_MAX_AGE = 7 * 24 * 3600
 
     # Who runs this installation and how to reach them: filled into the privacy statement,

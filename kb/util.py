@@ -50,6 +50,17 @@ def file_size(size: int) -> str:
     return f"{format_decimal(round(size / 1_000_000, 1))} MB"
 
 
+def duration(seconds: int) -> str:
+    """A length of time in words of the current language, in the largest unit that gives a
+    whole number ("1 uur", "7 dagen", "90 minuten"): a mail never rounds a link's life up."""
+    from babel.units import format_unit
+    from flask_babel import get_locale
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            return format_unit(seconds // size, f"duration-{unit}", locale=get_locale())
+    return format_unit(seconds, "duration-second", locale=get_locale())
+
+
 def shorten(text: str, limit: int = 160) -> str:
     """The text on one line, at most `limit` characters, cut between words (a page's
     meta description)."""

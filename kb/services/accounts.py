@@ -4,6 +4,7 @@ import secrets
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +19,7 @@ from kb.services.errors import Invalid
 from kb.services.mailer import send_later
 from kb.services.taxonomy import find_organisation
 from kb.services.transactions import unit_of_work
-from kb.util import parse_id, utcnow
+from kb.util import duration, parse_id, utcnow
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200
@@ -33,13 +34,34 @@ def generate_password(email: str = "", name: str = "") -> str:
             return password
 
 
+# email-validator explains a refusal in English; these say it in the reader's language,
+# chosen by a phrase of its message (the first that matches).
+EMAIL_REASONS = (
+    ("must have an @-sign", _l("er staat geen @ in")),
+    ("something before the @-sign", _l("er staat niets voor de @")),
+    ("something after the @-sign", _l("er staat niets na de @")),
+    ("invalid characters", _l("er staat een teken in dat niet in een adres mag, zoals een "
+                              "spatie of een tweede @")),
+    ("should have a period", _l("na de @ hoort een domein met een punt, zoals "
+                                "organisatie.nl")),
+    ("too long", _l("het adres is te lang")),
+    ("period", _l("een punt mag niet aan het begin of eind staan, en niet twee achter "
+                  "elkaar")),
+    ("hyphen", _l("een streepje mag niet direct na de @ of aan het eind staan")),
+    ("special-use or reserved", _l("het domein na de @ is gereserveerd en ontvangt geen "
+                                   "mail")),
+)
+
+
 def normalise_email(email: str) -> str:
     """Validate an address (syntax only, no DNS) and return it lowercased."""
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        reason = _("geen geldig e-mailadres: %(reason)s", reason=str(exc))
-        raise Invalid({"email": reason}) from None
+        reason = next((str(text) for phrase, text in EMAIL_REASONS if phrase in str(exc)),
+                      _("schrijf het als naam@organisatie.nl"))
+        raise Invalid({"email": _("geen geldig e-mailadres: %(reason)s",
+                                  reason=reason)}) from None
 
 
 def find_user(email: str) -> User | None:
@@ -435,38 +457,49 @@ def reset_password_with_token(token: str, password: str, kind: str = "reset") ->
 
 
 def _mails() -> dict[str, tuple[str, str]]:
-    """Subject and text (with %(name)s and %(link)s) of each mail an account may get."""
+    """Subject and text (with %(name)s, %(link)s and its lifetime %(valid)s) of each mail an
+    account may get."""
     return {
         "reset": (_("Nieuw wachtwoord voor Praktijkbank"), _(
             "Hallo %(name)s,\n\nJe vroeg een nieuw wachtwoord aan voor Praktijkbank. "
-            "Kies het via deze link (een uur geldig):\n\n%(link)s\n\n"
+            "Kies het via deze link (%(valid)s geldig):\n\n%(link)s\n\n"
             "Vroeg je dit niet aan? Dan kun je dit bericht negeren.")),
         "confirmation": (_("Bevestig je account bij Praktijkbank"), _(
             "Hallo %(name)s,\n\nWelkom bij Praktijkbank! Bevestig je e-mailadres via deze "
-            "link (drie dagen geldig), dan kun je inloggen:\n\n%(link)s\n\n"
+            "link (%(valid)s geldig), dan kun je inloggen:\n\n%(link)s\n\n"
             "Heb je geen account aangevraagd? Dan kun je dit bericht negeren.")),
         "already-registered": (_("Je hebt al een account bij Praktijkbank"), _(
             "Hallo %(name)s,\n\nIemand probeerde een account bij Praktijkbank te openen met "
             "dit e-mailadres, maar je hebt er al een. Log in met je wachtwoord, of kies een "
-            "nieuw wachtwoord via deze link (een uur geldig):\n\n%(link)s\n\n"
+            "nieuw wachtwoord via deze link (%(valid)s geldig):\n\n%(link)s\n\n"
             "Was jij dit niet? Dan kun je dit bericht negeren.")),
         "invite": (_("Je bent uitgenodigd voor Praktijkbank"), _(
             "Hallo %(name)s,\n\n%(sender)s nodigt je uit voor Praktijkbank, de kennisbank met "
             "praktijkvoorbeelden van de Alliantie Positieve Gezondheid Zuid-Holland Noord. "
             "Er staat een account voor je klaar met dit e-mailadres. Kies je wachtwoord via "
-            "deze link (zeven dagen geldig), dan ben je meteen ingelogd:\n\n%(link)s\n\n"
+            "deze link (%(valid)s geldig), dan ben je meteen ingelogd:\n\n%(link)s\n\n"
             "Verwachtte je deze uitnodiging niet? Dan kun je dit bericht negeren.")),
         "admin-reset": (_("Nieuw wachtwoord voor Praktijkbank"), _(
             "Hallo %(name)s,\n\n%(sender)s, beheerder van Praktijkbank, stuurt je een link om "
-            "een nieuw wachtwoord te kiezen (een uur geldig). Tot je dat doet, werkt je "
+            "een nieuw wachtwoord te kiezen (%(valid)s geldig). Tot je dat doet, werkt je "
             "huidige wachtwoord gewoon:\n\n%(link)s\n\n"
             "Vroeg je hier niet om? Dan kun je dit bericht negeren.")),
     }
+
+
+def link_lifetime(kind: str) -> str:
+    """How long a mailed link of the kind works, in words ("1 uur", "7 dagen"), from the
+    setting its check uses."""
+    if kind == "confirmation":
+        return duration(CONFIRM_MAX_AGE)
+    setting = PASSWORD_LINKS["invite" if kind == "invite" else "reset"][1]
+    return duration(current_app.config[setting])
 
 
 def mail_link(user: User, kind: str, link: str, sender: str = "") -> None:
     """Mail an account one of its mails with its link (in the background); `sender` names
     the admin who sent an invitation or reset link."""
     subject, text = _mails()[kind]
-    values = {"name": user.name, "link": link, "sender": sender or _("Een beheerder")}
+    values = {"name": user.name, "link": link, "sender": sender or _("Een beheerder"),
+              "valid": link_lifetime(kind)}
     send_later(user.email, subject, text % values, f"{kind} mail for account {user.id}")

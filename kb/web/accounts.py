@@ -286,7 +286,8 @@ def forgot_password():
             form.email.data, lambda token: url_for(".reset_password", token=token,
                                                    _external=True))
         flash(_("Als er een account met dit adres bestaat, is er een link gestuurd om een "
-                "nieuw wachtwoord te kiezen. De link is een uur geldig."), "success")
+                "nieuw wachtwoord te kiezen. De link is %(valid)s geldig.",
+                valid=accounts.link_lifetime("reset")), "success")
         return redirect(url_for(".login"))
     return render_template("accounts/forgot.html", form=form), 400 if form.errors else 200
 

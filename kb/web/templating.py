@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from kb.markdown import render_markdown
 from kb.services import permissions
+from kb.services.accounts import link_lifetime
 from kb.taxonomy import EVIDENCE, FACT_KINDS, KINDS_TABLE
 from kb.util import file_size, shorten
 from kb.web.charts import profile_of
@@ -61,7 +62,7 @@ def register_template_helpers(app) -> None:
                                  status_labels=STATUS_LABELS, perm=permissions,
                                  taxonomy_kinds=KINDS_TABLE, evidence_kind=EVIDENCE,
                                  fact_kinds=FACT_KINDS,
-                                 profile_of=profile_of)
+                                 profile_of=profile_of, link_lifetime=link_lifetime)
 
     @app.context_processor
     def _language():

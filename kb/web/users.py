@@ -10,6 +10,7 @@ from wtforms.validators import Length
 from kb.models import ROLES
 from kb.services import deletion, privacy, second_factor, users
 from kb.services import permissions as perm
+from kb.services.accounts import link_lifetime
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
 from kb.web.forms import Form, button, done, show_errors, submitted
@@ -122,8 +123,9 @@ def invite():
             show_errors(form, exc)
         else:
             return done(_with_mail_notice(_(
-                "Uitnodiging gestuurd naar %(email)s; de link is zeven dagen geldig.",
-                email=account.email)), ".user", user_id=account.id)
+                "Uitnodiging gestuurd naar %(email)s; de link is %(valid)s geldig.",
+                email=account.email, valid=link_lifetime("invite"))), ".user",
+                user_id=account.id)
     status = 400 if form.errors or form.form_errors else 200
     return render_template("users/invite.html", form=form, partners=partner_names()), status
 
@@ -191,11 +193,11 @@ def send_password_link(user_id: int):
     """Mail an account a link to choose a password (the invitation again, until the
     address is confirmed)."""
     account = users.get_user(user_id)
-    message = _("Uitnodiging opnieuw gestuurd naar %(email)s; de link is zeven dagen "
-                "geldig.", email=account.email) \
-        if users.password_link_kind(account) == "invite" else \
-        _("Link voor een nieuw wachtwoord gestuurd naar %(email)s; de link is een uur "
-          "geldig.", email=account.email)
+    kind = users.password_link_kind(account)
+    message = _("Uitnodiging opnieuw gestuurd naar %(email)s; de link is %(valid)s geldig.",
+                email=account.email, valid=link_lifetime(kind)) if kind == "invite" else \
+        _("Link voor een nieuw wachtwoord gestuurd naar %(email)s; de link is %(valid)s "
+          "geldig.", email=account.email, valid=link_lifetime(kind))
     return button(lambda: users.send_password_link(current_user, user_id, _password_link),
                   _with_mail_notice(message), ".user", user_id=user_id)
 

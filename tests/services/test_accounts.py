@@ -1,6 +1,7 @@
 """Accounts: validation, password hashing, registration, logging in and password changes."""
 import pytest
 
+from kb.services import accounts
 from kb.services.accounts import authenticate, change_password, create_user, find_user, register
 from kb.services.errors import Forbidden, Invalid
 from kb.services.permissions import SYSTEM
@@ -28,6 +29,24 @@ def test_bad_account_fields_are_named(app, email, name, role, password, field):
         create_user(SYSTEM, email, name, role, password)
     assert field in info.value.errors
     assert find_user("a@praktijkbank.example") is None
+
+
+@pytest.mark.parametrize("email, reason", [
+    ("geen-adres", "er staat geen @ in"),
+    ("@zorg.nl", "er staat niets voor de @"),
+    ("anna@", "er staat niets na de @"),
+    ("anna de vries@zorg.nl", "een teken in dat niet in een adres mag"),
+    ("anna@@zorg.nl", "een teken in dat niet in een adres mag"),
+    ("anna@zorg", "na de @ hoort een domein met een punt"),
+    ("anna@zorg..nl", "een punt mag niet"),
+    ("anna@" + "z" * 300 + ".nl", "het adres is te lang"),
+    ("anna@zorg.invalid", "gereserveerd"),
+])
+def test_a_refused_address_is_explained_in_dutch(app, email, reason):
+    with app.test_request_context(), pytest.raises(Invalid) as info:
+        accounts.normalise_email(email)
+    message = info.value.errors["email"]
+    assert message.startswith("geen geldig e-mailadres: ") and reason in message
 
 
 def test_email_is_unique_ignoring_case(app):

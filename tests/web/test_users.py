@@ -25,15 +25,18 @@ def invite(client, **fields):
 
 
 def test_an_invited_person_chooses_a_password_and_can_log_in(app, client, inbox):
+    app.config["INVITE_TOKEN_MAX_AGE"] = 3 * 24 * 3600  # an installation's own lifetime
     admin = logged_in(client, "admin")
     assert 'href="/beheer/gebruikers/uitnodigen"' in text(client.get("/beheer/gebruikers"))
+    assert "De link is 3 dagen geldig" in text(client.get(INVITE))
     response = invite(client)
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
-    assert "Uitnodiging gestuurd naar anna@zorg.example" in page and "nog niet bevestigd" in page
+    assert "Uitnodiging gestuurd naar anna@zorg.example; de link is 3 dagen geldig" in page
+    assert "nog niet bevestigd" in page
     link = inbox.link("anna@zorg.example", "/uitnodiging/")
     (_to, mail), = inbox.received()
-    assert admin.name in mail and "zeven dagen" in mail
+    assert admin.name in mail and "(3 dagen geldig)" in mail
     guest = app.test_client()
     page = text(guest.get(link))
     assert "Anna Jansen" in page and "anna@zorg.example" in page

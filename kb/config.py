@@ -62,9 +62,11 @@ class Defaults:
     LOGIN_LIMIT = "20 per 15 minutes"
     REGISTER_LIMIT = "5 per hour"
     RESET_LIMIT = "5 per hour"
-    SUBMIT_LIMIT = "30 per hour"
-    CONTACT_LIMIT = "20 per hour"  # messages to authors, per client address
-    AUTOSAVE_LIMIT = "30 per minute"  # the form's automatic saves, per account
+    # Per account, not per address (a leeratelier shares one Wi-Fi): posts of the example
+    # form (drafts, previews, submissions, uploads), messages to authors, automatic saves.
+    SUBMIT_LIMIT = "60 per hour"
+    CONTACT_LIMIT = "20 per hour"
+    AUTOSAVE_LIMIT = "30 per minute"
     SIMILAR_LIMIT = "60 per minute"  # "lijkt op" while writing, per client address
     SEARCH_LIMIT = "120 per minute"  # anonymous searches (page, API, feeds together)
     # ... and per account, counted in the database so every worker and host agrees.

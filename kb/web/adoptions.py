@@ -1,16 +1,16 @@
 """What readers do on an example's page for its author: record that their organisation
 applied it too ("ook toegepast bij", which a moderator may remove), and write to the
 author without seeing their address."""
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from kb.extensions import limiter
 from kb.services import adoptions as service
 from kb.services import contact
 from kb.services.errors import Invalid
 from kb.services.examples import get_example
 from kb.web.forms import ActionForm
+from kb.web.helpers import account_limit
 from kb.web.public import render_example
 
 bp = Blueprint("adoptions", __name__)
@@ -50,7 +50,7 @@ def remove(adoption_id: int):
 
 @bp.post("/voorbeelden/<int:example_id>/contact")
 @login_required
-@limiter.limit(lambda: current_app.config["CONTACT_LIMIT"])
+@account_limit("CONTACT_LIMIT")
 def write(example_id: int):
     """Mail the author a message; refused, the page comes back with the text kept."""
     if not ActionForm().validate_on_submit():

@@ -17,6 +17,7 @@ from kb.services import attachments as service
 from kb.services.errors import Invalid
 from kb.web.contribute import render_edit
 from kb.web.forms import ActionForm
+from kb.web.helpers import account_limit
 
 bp = Blueprint("attachments", __name__)
 FORM_ROOM = 64 * 1024  # the upload form's other fields beside the file
@@ -34,6 +35,7 @@ def _room_for_uploads(endpoint, _values) -> None:
 
 @bp.post("/voorbeelden/<int:example_id>/bijlagen")
 @login_required
+@account_limit("SUBMIT_LIMIT")  # each image is decoded and encoded again
 def upload(example_id: int):
     """Attach a document or an image (multipart: `file`, and `alt` for an image)."""
     limit = current_app.config["ATTACHMENT_MAX_BYTES"]

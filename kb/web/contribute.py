@@ -1,7 +1,6 @@
 """Contributing: writing, previewing, editing, submitting and following one's own examples."""
 from flask import (
     Blueprint,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -24,7 +23,6 @@ from wtforms import (
 )
 
 from kb import taxonomy
-from kb.extensions import limiter
 from kb.models import Example
 from kb.services import attachments as attaching
 from kb.services import autosave as typing
@@ -36,6 +34,7 @@ from kb.services.records import PRACTICAL, to_record
 from kb.services.taxonomy import terms_of_kind
 from kb.util import parse_int, utcnow
 from kb.web.forms import ActionForm, Form, show_errors
+from kb.web.helpers import account_limit
 
 bp = Blueprint("contribute", __name__)
 
@@ -205,9 +204,6 @@ def _typed(example_id: int | None):
     return typing.autosaved(current_user, example_id) if request.method == "GET" else None
 
 
-def _limit():
-    """Flask-Limiter on the posting forms, per client address."""
-    return limiter.limit(lambda: current_app.config["SUBMIT_LIMIT"], methods=["POST"])
 
 
 def _own_defaults() -> dict:
@@ -231,7 +227,7 @@ def _own_defaults() -> dict:
 
 @bp.route("/voorbeelden/nieuw", methods=["GET", "POST"])
 @login_required
-@_limit()
+@account_limit("SUBMIT_LIMIT", methods=["POST"])
 def new():
     """Write a new example: save it as a draft or submit it for review."""
     perm.require(perm.can_create_example(current_user))
@@ -253,7 +249,7 @@ def new():
 
 @bp.route("/voorbeelden/<int:example_id>/bewerken", methods=["GET", "POST"])
 @login_required
-@_limit()
+@account_limit("SUBMIT_LIMIT", methods=["POST"])
 def edit(example_id: int):
     """Edit an example; an author's edit of a published one waits for review."""
     example = service.get_example(current_user, example_id)
@@ -289,16 +285,11 @@ def _edit_message(example: Example, submit: bool) -> str:
     return _("Je wijzigingen zijn bewaard.")
 
 
-def _autosave_limit():
-    """Flask-Limiter on the automatic saves, per account: a leeratelier writes together
-    behind one address."""
-    return limiter.limit(lambda: current_app.config["AUTOSAVE_LIMIT"],
-                         key_func=lambda: f"account:{getattr(current_user, 'id', None)}")
 
 
 @bp.post("/voorbeelden/nieuw/autosave", defaults={"example_id": None})
 @bp.post("/voorbeelden/<int:example_id>/bewerken/autosave")
-@_autosave_limit()
+@account_limit("AUTOSAVE_LIMIT")
 def autosave(example_id: int | None):
     """Keep what is being typed in the form (the form's script posts it every few seconds
     and on leaving the page); JSON with the time, and a fresh CSRF token for the form."""

@@ -37,6 +37,13 @@ def search_limit():
                                 exempt_when=lambda: current_user.is_authenticated)
 
 
+def account_limit(setting: str, **options):
+    """A Flask-Limiter limit (the setting's value) counted per logged-in account, not per
+    client address: a leeratelier writes and sends together behind one Wi-Fi."""
+    return limiter.limit(lambda: current_app.config[setting], **options,
+                         key_func=lambda: f"account:{getattr(current_user, 'id', None)}")
+
+
 def personal_data_file(data: dict):
     """A personal data document as a download (no-store, as every answer to a logged-in
     member is: kb.web.hardening)."""

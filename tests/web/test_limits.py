@@ -113,6 +113,23 @@ def test_submissions_are_limited_per_account(strict_app, client):
     assert response.status_code == 302
 
 
+def test_a_workshop_behind_one_address_writes_together(app):
+    """The form's posts are counted per account: the third account behind the same Wi-Fi
+    previews as freely as the first, and only an account's own flood is refused."""
+    from tests.webtools import form_data
+    app.config["SUBMIT_LIMIT"] = "2 per hour"
+    statuses = []
+    for _account in range(3):
+        client = _from(app, "10.0.0.9")
+        login(client, factories.user().email)
+        statuses.append([post_form(client, "/voorbeelden/nieuw", form_data(action="preview"),
+                                   page="/voorbeelden/nieuw").status_code for _ in range(2)])
+    assert statuses == [[200, 200]] * 3
+    response = post_form(client, "/voorbeelden/nieuw", form_data(action="preview"),
+                         page="/voorbeelden/nieuw")
+    assert response.status_code == 429
+
+
 def test_registrations_are_limited_per_client_address(app, client):
     app.config["REGISTER_LIMIT"] = "2 per hour"
     statuses = []

@@ -1,4 +1,6 @@
 """The admins' user pages: inviting people, sending reset links, and what is not offered."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -136,3 +138,19 @@ def test_non_admins_get_403_and_nothing_changes(client, inbox, role):
     response = post_form(client, f"/beheer/gebruikers/{member.id}/wachtwoordlink", {})
     assert response.status_code == 403
     assert snapshot() == before and inbox.received() == []
+
+
+def marked_tabs(page: str) -> list[tuple[str, str]]:
+    """(aria-current, label) of the marked links in the page's administration tabs."""
+    tabs = re.search(r'<nav class="curation-nav".*?</nav>', page, re.S).group(0)
+    return re.findall(r'<a href="[^"]+" aria-current="(\w+)">([^<]+)</a>', tabs)
+
+
+def test_the_users_tab_stays_marked_on_the_pages_within_it(client):
+    logged_in(client, "admin")
+    account = factories.user()
+    assert marked_tabs(text(client.get("/beheer/gebruikers"))) == [("page", "Gebruikers")]
+    for url in (INVITE, f"/beheer/gebruikers/{account.id}"):
+        assert marked_tabs(text(client.get(url))) == [("true", "Gebruikers")], url
+    assert marked_tabs(text(client.get("/beheer/"))) == [("page", "Overzicht")]
+    assert marked_tabs(text(client.get("/beheer/taxonomie"))) == [("page", "Taxonomie")]

@@ -22,13 +22,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20,
-                  log: Path | None = None) -> None:
-    """Poll url until the server answers (or fail with its output: its pipe, or its log)."""
+def wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 20) -> None:
+    """Poll url until the server answers (or fail with what it wrote to its log)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(log.read_text() if log else process.stdout.read())
+            raise RuntimeError(log.read_text())
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return

@@ -41,17 +41,20 @@ def workers(tmp_path):
     env.pop("KB_DATABASE_URL", None)
     kb(env, "init")
     port = free_port()
+    # A file, not a pipe: nobody reads a pipe while the readers search, and once it is full
+    # the workers block on their next log line.
+    log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 - closed in the finally
     server = subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                               "kb:create_app()"], env=env, stdout=subprocess.PIPE,
+                               "kb:create_app()"], env=env, stdout=log,
                               stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base + "/", server)
+        wait_until_up(base + "/", server, log=tmp_path / "gunicorn.log")
         yield env, base
     finally:
         server.terminate()
         server.wait(timeout=20)
-        server.stdout.close()
+        log.close()
 
 
 def test_changes_are_visible_to_every_worker_on_the_next_request(workers, tmp_path):

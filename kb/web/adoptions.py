@@ -10,7 +10,7 @@ from kb.services import contact
 from kb.services.errors import Invalid
 from kb.services.examples import get_example
 from kb.web.forms import ActionForm
-from kb.web.helpers import account_limit
+from kb.web.helpers import account_limit, safe_next
 from kb.web.public import render_example
 
 bp = Blueprint("adoptions", __name__)
@@ -43,9 +43,7 @@ def remove(adoption_id: int):
         abort(400)
     service.remove_adoption(current_user, adoption_id)
     flash(_("De toepassing is verwijderd."), "success")
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//")
-                    else url_for("public.home"))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.post("/voorbeelden/<int:example_id>/contact")

@@ -7,14 +7,14 @@ from flask_login import current_user, login_required
 from kb.services import following as service
 from kb.services.errors import Invalid, NotFound
 from kb.web.forms import ActionForm, done
+from kb.web.helpers import safe_next
 
 bp = Blueprint("following", __name__)
 
 
 def _back(default: str) -> str:
     """Where a small form returns to: its own page (only paths of this site)."""
-    target = request.form.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_next(request.form.get("next"), default)
 
 
 @bp.post("/voorbeelden/<int:example_id>/bewaren")

@@ -19,14 +19,13 @@ def page_arg() -> int:
     return page
 
 
-def safe_next(target: str | None) -> str:
-    """A local path to go to next; anything pointing off-site becomes the home page."""
-    if not target:
-        return url_for("public.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return url_for("public.home")
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """A local path to go to next; anything pointing off-site (browsers read "/\\host" as
+    "//host") becomes `default`, or the home page."""
+    parts = urlsplit(target or "")
+    if not target or parts.scheme or parts.netloc or not target.startswith("/") \
+            or target.startswith("//") or "\\" in target:
+        return default or url_for("public.home")
     return target
 
 

@@ -36,9 +36,10 @@ def test_keeping_needs_a_login_a_token_and_a_sane_value(client):
                        data={"bewaren": "2", "csrf_token": token}).status_code == 400
     assert client.post("/voorbeelden/999999/bewaren",
                        data={"bewaren": "1", "csrf_token": token}).status_code == 404
-    assert client.post(f"/voorbeelden/{example.id}/bewaren", data={
-        "bewaren": "1", "next": "https://elders.example/", "csrf_token": token}) \
-        .location.startswith("/voorbeelden/")
+    for elsewhere in ("https://elders.example/", "//elders.example/", "/\\elders.example/"):
+        assert client.post(f"/voorbeelden/{example.id}/bewaren", data={
+            "bewaren": "1", "next": elsewhere, "csrf_token": token}) \
+            .location.startswith("/voorbeelden/"), elsewhere  # "/\\" reads as "//"
 
 
 def test_following_a_search_from_the_results(client):

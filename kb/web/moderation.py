@@ -127,8 +127,7 @@ def history_of(example) -> list:
 def _back(default: str) -> str:
     """The local page the form came from (its `next` field or parameter), else the
     default."""
-    target = request.values.get("next")
-    return safe_next(target) if target else default
+    return safe_next(request.values.get("next"), default)
 
 
 def _item_url(example_id: int) -> str:

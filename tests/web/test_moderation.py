@@ -258,7 +258,9 @@ def test_off_site_next_is_ignored(moderator_client):
     example = factories.example("published")
     response = post_form(moderator_client, f"/moderatie/{example.id}/archiveren",
                          {"next": "https://elders.example/", "confirm": "1"})
-    assert response.status_code == 302 and response.location == "/"  # home, not off site
+    # Back to the example's moderation page, as without a next: not off site.
+    assert response.status_code == 302
+    assert response.location == f"/moderatie/voorbeelden/{example.id}"
 
 
 # -- reports --------------------------------------------------------------------------------------

@@ -110,6 +110,16 @@ class JsonFormatter(PlainFormatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
+class MaskedRecords(logging.Filter):
+    """Masks the secret of every mailed link in another logger's records: the development
+    server's request lines (`kb run`) name the page asked for, a reset link's included."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep the record, its message masked."""
+        record.msg, record.args = mask(record.getMessage()), ()
+        return True
+
+
 def formatter(log_format: str | None, masked: bool = True) -> logging.Formatter:
     """JSON lines when log_format is "json", else plain lines."""
     if str(log_format or "").lower() == "json":
@@ -134,3 +144,8 @@ def configure(app) -> None:
     handler.addFilter(RequestFields())
     logger.addHandler(handler)
     logger.setLevel(str(app.config.get("LOG_LEVEL") or "INFO").upper())
+    server = logging.getLogger("werkzeug")
+    for old in [f for f in server.filters if isinstance(f, MaskedRecords)]:
+        server.removeFilter(old)
+    if not app.config.get("MAIL_LOG_LINKS"):
+        server.addFilter(MaskedRecords())

@@ -75,3 +75,13 @@ def test_plain_lines_mask_tokens_too_unless_links_are_asked_for(tmp_path, capsys
         written = capsys.readouterr().err
         assert (SECRET in written) is asked
         assert "WARNING kb.services.mailer: mail: http://localhost/uitnodiging/" in written
+
+
+def test_the_development_servers_request_lines_are_masked(tmp_path, caplog):
+    make_app(tmp_path)
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        # What Werkzeug's development server logs for each request it answers.
+        logging.getLogger("werkzeug").info('%s - - [%s] "%s" %s %s', "127.0.0.1", "now",
+                                           f"GET /wachtwoord-herstellen/{SECRET} HTTP/1.1",
+                                           "200", "-")
+    assert SECRET not in caplog.text and "GET /wachtwoord-herstellen/*** HTTP/1.1" in caplog.text

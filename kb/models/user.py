@@ -46,6 +46,15 @@ class User(UserMixin, db.Model):
 
     login_key = None  # the key of the server-side session this object was loaded for
 
+    @property
+    def shown_name(self) -> str:
+        """The name pages show of the account: a deleted one's in the reader's language
+        (the row keeps the Dutch words, kb.services.deletion)."""
+        if self.deleted_at is None:
+            return self.name
+        from flask_babel import gettext
+        return gettext("verwijderd account")
+
     organisation: Mapped[Organisation | None] = relationship()
     # The authenticator app, once enrolled (kb.services.second_factor).
     second_factor: Mapped["SecondFactor | None"] = relationship(  # noqa: F821

@@ -76,6 +76,9 @@ def test_histories_say_deleted_account(app, client):
     login(client, factories.user("moderator").email)
     html = client.get(f"/moderatie/voorbeelden/{example.id}").get_data(as_text=True)
     assert DELETED_NAME in html and EMAIL not in html and "Test participant" not in html
+    client.get("/taal/en")  # the reader's language, not the stored words
+    html = client.get(f"/moderatie/voorbeelden/{example.id}").get_data(as_text=True)
+    assert "deleted account" in html and DELETED_NAME not in html
 
 
 def test_a_wrong_password_deletes_nothing(app):

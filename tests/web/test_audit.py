@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from kb.database import db
 from kb.models import AuditEvent
 from kb.services import moderation, users
+from kb.services.deletion import delete_account
 from tests import factories
 from tests.webtools import logged_in, login, post_form
 
@@ -116,3 +117,12 @@ def test_a_logout_and_a_search_export_are_in_the_log(app, client):
     assert kinds[-1] == ("export", None, "127.0.0.1",
                          {"what": "search", "format": "csv", "query": ""})
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == len(kinds)
+
+
+def test_a_deleted_account_shows_as_such_not_as_its_placeholder_address(client):
+    member = factories.user(email="weg@zorg.example")
+    delete_account(member, member.id, factories.PASSWORD)
+    logged_in(client, "admin")
+    page = text(client.get(f"{LOG}?kind=account_deleted"))
+    assert "verwijderd account" in page and "praktijkbank.invalid" not in page
+    assert "weg@zorg.example" not in page

@@ -139,6 +139,12 @@ def _count_submission(actor) -> None:
     throttle.count("submit", str(actor.id))
 
 
+def check_record(data: dict) -> None:
+    """Raise Invalid naming every field a save of this record would refuse (a preview's
+    check: nothing is written)."""
+    validate_record(data, terms_by_kind())
+
+
 @unit_of_work
 def create_example(actor, data: dict, *, submit: bool = False,
                    contact_opt_in: bool = False) -> Example:

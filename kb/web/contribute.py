@@ -52,6 +52,8 @@ class CheckboxesField(SelectMultipleField):
 class ExampleForm(Form):
     """Every field of the example record; the service validates, the form carries."""
 
+    previewable = False  # set when a posted preview passed the form's own checks
+
     title = StringField(_l("Titel"), description=_l("Kort en herkenbaar, 3 tot 200 tekens"))
     summary = TextAreaField(_l("Samenvatting"),
                             description=_l("Eén tot drie zinnen: wat deden jullie en voor wie?"))
@@ -172,11 +174,12 @@ def _render(form: ExampleForm, example: Example | None = None, status: int = 200
             typed=None, upload_errors=None):
     """The example form, with a preview when asked for, the time of the unsaved text it
     was filled from, and (editing) the attachments and their upload form."""
-    preview = request.form.get("action") == "preview" and not form.errors
+    preview = form.previewable
     saved = typing.last_saved(current_user, example)
     return render_template("contribute/form.html", form=form, example=example,
                            preview=preview, restored=typed,
                            chosen_terms=_chosen_terms(form) if preview else [],
+                           preview_record=form_record(form) if preview else {},
                            saved_ms=int(saved.timestamp() * 1000) if saved else 0,
                            attachments=attaching.attachments_of(example) if example else [],
                            can_attach=example is not None and perm.can_add_attachment(
@@ -206,6 +209,43 @@ def _typed(example_id: int | None):
 
 
 
+def _ready_to_save(form: ExampleForm) -> bool:
+    """Whether a posted form is valid and asks to be saved. A preview is shown, with what a
+    save would refuse named beside it (a bad link, a required choice still open)."""
+    if not form.validate_on_submit():
+        return False
+    if request.form.get("action") != "preview":
+        return True
+    form.previewable = True
+    try:
+        service.check_record(form_record(form))
+    except Invalid as exc:
+        show_errors(form, exc)
+    return False
+
+
+def _link_choices() -> list[str]:
+    """The form fields the link to the form chose (a leeratelier's "deel je voorbeeld",
+    a gap on the map)."""
+    chosen = [kind.field for kind in taxonomy.KINDS_TABLE if request.args.get(kind.name)]
+    return ["leeratelier", "themes", *chosen] if request.args.get("leeratelier") else chosen
+
+
+def _take_the_links_choices(form: ExampleForm, defaults: dict) -> None:
+    """Text restored from an earlier visit keeps what was typed, but the link followed now
+    chooses its leeratelier and terms: single choices are replaced, lists added to."""
+    for name in _link_choices():
+        field, value = form[name], defaults.get(name)
+        if not value:
+            continue
+        if isinstance(value, list):
+            field.data = [*(field.data or []), *(v for v in value if v not in (field.data or []))]
+        else:
+            if name == "leeratelier" and field.data != value:
+                form.learning_question.data = ""  # a question of the other leeratelier
+            field.data = value
+
+
 def _own_defaults() -> dict:
     """A new example starts with the author's organisation and this year, and with the
     taxonomy values and leeratelier the link it came from names (the map's gaps name theme
@@ -232,8 +272,11 @@ def new():
     """Write a new example: save it as a draft or submit it for review."""
     perm.require(perm.can_create_example(current_user))
     typed = _typed(None)
-    form = example_form(_own_defaults() if request.method == "GET" else None, typed=typed)
-    if not form.validate_on_submit() or request.form.get("action") == "preview":
+    defaults = _own_defaults() if request.method == "GET" else None
+    form = example_form(defaults, typed=typed)
+    if typed is not None and defaults is not None:
+        _take_the_links_choices(form, defaults)
+    if not _ready_to_save(form):
         return _render(form, status=400 if form.errors else 200, typed=typed)
     submit = request.form.get("action") == "submit"
     try:
@@ -258,7 +301,7 @@ def edit(example_id: int):
     typed = _typed(example.id)
     form = example_form(record, example.contact_opt_in,
                         example.leeratelier.name if example.leeratelier else None, typed)
-    if not form.validate_on_submit() or request.form.get("action") == "preview":
+    if not _ready_to_save(form):
         return _render(form, example, status=400 if form.errors else 200, typed=typed)
     submit = request.form.get("action") == "submit"
     try:
@@ -312,7 +355,8 @@ def discard_autosave(example_id: int | None):
     if ActionForm().validate_on_submit():
         typing.discard_autosave(current_user, example_id)
         flash(_("De niet-bewaarde tekst is weggegooid."), "success")
-    return redirect(url_for(".edit", example_id=example_id) if example_id else url_for(".new"))
+    return redirect(url_for(".edit", example_id=example_id) if example_id
+                    else url_for(".new", **request.args.to_dict(flat=False)))  # the link's choices
 
 
 @bp.post("/voorbeelden/<int:example_id>/intrekken")

@@ -72,3 +72,14 @@ def test_the_automatic_saves_are_limited_per_account(app, client):
                          data={"csrf_token": token, "title": "x"}).status_code
              for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_the_restored_notice_names_the_buttons_the_form_has(client):
+    author = logged_in(client)
+    published = factories.example("published", author=author)
+    page = f"/voorbeelden/{published.id}/bewerken"
+    client.post(page + "/autosave", headers=JSON, data={
+        "csrf_token": csrf_token(client, page), "title": "Een betere titel, nog niet bewaard"})
+    html = client.get(page).get_data(as_text=True)
+    assert "Bewaar je wijzigingen, of gooi de tekst weg." in html
+    assert "Bewaar hem als concept" not in html and "Bewaren als concept" not in html

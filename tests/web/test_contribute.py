@@ -86,6 +86,33 @@ def test_preview_shows_the_title_as_a_title_and_the_classification_chosen(client
     assert "kies" not in preview
 
 
+def test_preview_shows_what_the_example_page_will_show(client):
+    author = logged_in(client)
+    response = post_form(client, "/voorbeelden/nieuw", form_data(
+        action="preview", needs="Twee vrijwilligers en een zaal", costs="Koffie: 20 euro",
+        pitfalls="Te laat beginnen met werven", contact_role="wijkverpleegkundige",
+        contact_opt_in="y"), page="/voorbeelden/nieuw")
+    assert response.status_code == 200
+    preview = response.get_data(as_text=True).split('class="preview"', 1)[1] \
+        .split('<form method="post" class="example-form"')[0]
+    for shown in ("Zelf aan de slag", "Twee vrijwilligers en een zaal", "Koffie: 20 euro",
+                  "Valkuilen", "Meer informatie", 'href="https://praktijkbank.example/buurtkamer"',
+                  "Contact", f"{author.name} (wijkverpleegkundige)"):
+        assert shown in preview, shown
+    assert example_count() == 0
+
+
+def test_preview_names_beside_it_what_a_save_would_refuse(client):
+    logged_in(client)
+    response = post_form(client, "/voorbeelden/nieuw",
+                         form_data(action="preview", links="niet-een-link"),
+                         page="/voorbeelden/nieuw")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'class="preview"' in html  # shown all the same
+    assert "geen geldig webadres (http of https): niet-een-link" in html
+    assert 'id="links-error"' in html and example_count() == 0
+
+
 def test_validation_errors_keep_everything_typed(client):
     logged_in(client)
     response = post_form(client, "/voorbeelden/nieuw",

@@ -8,7 +8,7 @@ from kb.models import Example
 from kb.services import leerateliers, moderation
 from tests import factories
 from tests.web.test_pages import page
-from tests.webtools import form_data, logged_in, post_form
+from tests.webtools import csrf_token, form_data, logged_in, post_form
 
 SLUG = "achtste-leeratelier-samen-in-de-wijk"
 
@@ -84,6 +84,26 @@ def test_an_open_leeratelier_has_a_qr_code_and_a_poster(client):
     poster = page(client, f"/leerateliers/{SLUG}/poster")
     assert f"/voorbeelden/nieuw?leeratelier={SLUG}" in poster
     assert "Wat vertelden inwoners?" in poster
+
+
+def test_the_link_chooses_its_leeratelier_over_text_left_from_before(client):
+    """Half-written text from an earlier visit comes back, but the QR code's link followed
+    now still chooses its leeratelier and theme; throwing the text away keeps them."""
+    announce()
+    logged_in(client, "participant")
+    response = client.post("/voorbeelden/nieuw/autosave", headers={"Accept": "application/json"},
+                           data={"csrf_token": csrf_token(client, "/voorbeelden/nieuw"),
+                                 "title": "Half begonnen verhaal", "themes": ["mantelzorg"]})
+    assert response.status_code == 200
+    form = page(client, f"/voorbeelden/nieuw?leeratelier={SLUG}")
+    assert 'value="Half begonnen verhaal"' in form and "was nog niet bewaard" in form
+    assert re.search(r'<option selected value="Achtste leeratelier: samen in de wijk">', form)
+    for theme in ("samenwerking-wijk", "mantelzorg"):  # the link's theme added to the typed
+        assert re.search(rf'value="{theme}"[^>]*checked|checked[^>]*value="{theme}"', form)
+    assert f'autosave/verwerpen?leeratelier={SLUG}"' in form
+    thrown = post_form(client, f"/voorbeelden/nieuw/autosave/verwerpen?leeratelier={SLUG}",
+                       page="/voorbeelden/nieuw")
+    assert thrown.status_code == 302 and thrown.location.endswith(f"?leeratelier={SLUG}")
 
 
 def test_a_participant_shares_an_example_into_the_harvest(client):

@@ -184,11 +184,20 @@ def register(email: str, name: str, password: str, organisation: str, link_for) 
     # Recorded either way (the same work, so the duration tells nothing either).
     audit.record("registered", subject=existing or user, already=existing is not None)
     if existing is None:
-        token = _serializer(CONFIRM_SALT).dumps({"id": user.id, "e": user.email})
-        mail_link(user, "confirmation", link_for("accounts.confirm", token))
+        mail_link(user, "confirmation", link_for("accounts.confirm", _confirm_token(user)))
+    elif existing.active and existing.email_confirmed_at is None:
+        # Not confirmed yet: the link again (the first registration's details stay, so
+        # that nobody else's second registration of the address can take the account).
+        mail_link(existing, "confirmation-again",
+                  link_for("accounts.confirm", _confirm_token(existing)))
     elif existing.active:
         mail_link(existing, "already-registered",
                   link_for("accounts.reset_password", password_token(existing)))
+
+
+def _confirm_token(user: User) -> str:
+    """The token of the link that confirms the account's address."""
+    return _serializer(CONFIRM_SALT).dumps({"id": user.id, "e": user.email})
 
 
 @unit_of_work
@@ -468,6 +477,12 @@ def _mails() -> dict[str, tuple[str, str]]:
             "Hallo %(name)s,\n\nWelkom bij Praktijkbank! Bevestig je e-mailadres via deze "
             "link (%(valid)s geldig), dan kun je inloggen:\n\n%(link)s\n\n"
             "Heb je geen account aangevraagd? Dan kun je dit bericht negeren.")),
+        "confirmation-again": (_("Bevestig je account bij Praktijkbank"), _(
+            "Hallo %(name)s,\n\nJe meldde je opnieuw aan bij Praktijkbank, maar je account "
+            "wacht nog op bevestiging. Bevestig je e-mailadres via deze link (%(valid)s "
+            "geldig):\n\n%(link)s\n\nLog daarna in met het wachtwoord dat je de eerste keer "
+            "koos. Weet je dat niet meer? Kies dan via 'Wachtwoord vergeten' een nieuw.\n\n"
+            "Heb je je niet aangemeld? Dan kun je dit bericht negeren.")),
         "already-registered": (_("Je hebt al een account bij Praktijkbank"), _(
             "Hallo %(name)s,\n\nIemand probeerde een account bij Praktijkbank te openen met "
             "dit e-mailadres, maar je hebt er al een. Log in met je wachtwoord, of kies een "
@@ -490,7 +505,7 @@ def _mails() -> dict[str, tuple[str, str]]:
 def link_lifetime(kind: str) -> str:
     """How long a mailed link of the kind works, in words ("1 uur", "7 dagen"), from the
     setting its check uses."""
-    if kind == "confirmation":
+    if kind.startswith("confirmation"):
         return duration(CONFIRM_MAX_AGE)
     setting = PASSWORD_LINKS["invite" if kind == "invite" else "reset"][1]
     return duration(current_app.config[setting])

@@ -181,7 +181,7 @@ def confirm(token: str):
     try:
         user = accounts.confirm_address(token)
     except Invalid as exc:
-        return render_template("accounts/reset.html", form=None, error=exc.errors["token"]), 400
+        return render_template("accounts/confirm_failed.html", error=exc.errors["token"]), 400
     flash(_("Welkom bij Praktijkbank! Je e-mailadres is bevestigd en je kunt nu "
             "praktijkvoorbeelden delen."), "success")
     return _sign_in(user)
@@ -300,7 +300,7 @@ def reset_password(token: str):
     try:
         accounts.check_reset_token(token)
     except Invalid as exc:
-        return render_template("accounts/reset.html", form=None, error=exc.errors["token"]), 400
+        return render_template("accounts/confirm_failed.html", error=exc.errors["token"]), 400
     if form.validate_on_submit():
         try:
             user = accounts.reset_password_with_token(token, form.password.data)

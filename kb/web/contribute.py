@@ -1,6 +1,7 @@
 """Contributing: writing, previewing, editing, submitting and following one's own examples."""
 from flask import (
     Blueprint,
+    abort,
     flash,
     jsonify,
     redirect,
@@ -214,6 +215,8 @@ def _ready_to_save(form: ExampleForm) -> bool:
     save would refuse named beside it (a bad link, a required choice still open)."""
     if not form.validate_on_submit():
         return False
+    if request.form.get("action") not in ("preview", "save", "submit"):
+        abort(400)  # the form's buttons send one of these; anything else is not this form
     if request.form.get("action") != "preview":
         return True
     form.previewable = True

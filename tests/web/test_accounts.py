@@ -48,7 +48,11 @@ def test_register_opens_an_account_confirmed_through_a_mailed_link(client, inbox
 def test_a_tampered_confirmation_link_is_refused(client, inbox):
     register(client)
     link = inbox.link("sanne@voorbeeld.nl", "/registreren/bevestigen/")
-    assert client.get(link[:-3] + "abc").status_code == 400
+    refused = client.get(link[:-3] + "abc")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "verlopen of ongeldig" in page
+    assert "E-mailadres bevestigen</h1>" in page and "wachtwoord kiezen" not in page
+    assert 'href="/registreren"' in page  # registering again mails a new link
     assert client.get("/account").status_code == 302
 
 
@@ -89,6 +93,24 @@ def test_registering_an_address_in_use_answers_as_for_a_new_one(app, client, inb
     assert len(notice) == 1 and "al een account" in notice[0]
     link = inbox.link("sanne@voorbeeld.nl", "/wachtwoord-herstellen/")
     assert client.get(link).status_code == 200  # the owner may choose a new password
+
+
+def test_registering_again_before_confirming_sends_the_confirmation_again(app, client, inbox):
+    register(client, password="lantaarn-bij-de-brug-7")
+    first = inbox.link("sanne@voorbeeld.nl", "/registreren/bevestigen/")
+    again = register(app.test_client(), password="kapstok-in-de-gang-3")
+    assert again.status_code == 200 and account_count() == 1
+    (_to, mail), = [(to, text) for to, text in inbox.received()][-1:]
+    assert "wacht nog op bevestiging" in mail and "Log in met je wachtwoord" not in mail
+    link = inbox.link("sanne@voorbeeld.nl", "/registreren/bevestigen/")
+    assert link != first
+    assert "Je e-mailadres is bevestigd" in client.get(link, follow_redirects=True) \
+        .get_data(as_text=True)
+    # The first registration's password counts: a second one cannot take the account.
+    assert login(app.test_client(), "sanne@voorbeeld.nl",
+                 "kapstok-in-de-gang-3").status_code == 400
+    assert login(app.test_client(), "sanne@voorbeeld.nl",
+                 "lantaarn-bij-de-brug-7").status_code == 302
 
 
 def test_post_without_csrf_token_is_refused(client):

@@ -113,6 +113,15 @@ def test_preview_names_beside_it_what_a_save_would_refuse(client):
     assert 'id="links-error"' in html and example_count() == 0
 
 
+def test_an_unknown_action_is_refused_not_saved_as_a_draft(client):
+    logged_in(client)
+    for action in ("publish", "SUBMIT", None):
+        response = post_form(client, "/voorbeelden/nieuw", form_data(action=action),
+                             page="/voorbeelden/nieuw")
+        assert response.status_code == 400, action
+    assert example_count() == 0
+
+
 def test_validation_errors_keep_everything_typed(client):
     logged_in(client)
     response = post_form(client, "/voorbeelden/nieuw",

@@ -59,11 +59,11 @@ def record_adoption(actor, example_id: int, note, year) -> Adoption:
 
 @unit_of_work
 def remove_adoption(actor, adoption_id: int) -> None:
-    """Take an adoption away (moderators)."""
-    perm.require(perm.can_remove_adoption(actor))
+    """Take an adoption away (moderators, or its own organisation's members)."""
     adoption = db.session.get(Adoption, adoption_id)
     if adoption is None:
         raise NotFound()
+    perm.require(perm.can_remove_adoption(actor, adoption))
     db.session.delete(adoption)
 
 

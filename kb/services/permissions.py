@@ -166,6 +166,14 @@ def can_record_adoption(actor, example) -> bool:
     return _is_member(actor) and example.status == "published"
 
 
+def can_remove_adoption(actor, adoption) -> bool:
+    """A moderator, or a member of the organisation that said it applied the example (it
+    takes back its own word)."""
+    return _is_moderator(actor) or (
+        _is_member(actor) and getattr(actor, "organisation_id", None) is not None
+        and actor.organisation_id == adoption.organisation_id)
+
+
 def can_contact_author(actor, example) -> bool:
     """A member writes to the author of a published example who opted in (not to oneself,
     not to a blocked account)."""
@@ -220,7 +228,7 @@ def can_delete_account(actor, user) -> bool:
 # The operations, paired with the rule they follow.
 can_update_example = can_edit_example
 can_decide = can_set_featured = can_archive = can_restore = can_moderate_example
-can_decide_many = can_remove_adoption = can_moderate_example
+can_decide_many = can_moderate_example
 can_resolve_report = can_dismiss_report = can_handle_reports
 can_update_leeratelier = can_create_leeratelier
 # What a member follows is their own: any active member.

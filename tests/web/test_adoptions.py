@@ -27,6 +27,9 @@ def test_recording_an_adoption_from_the_example_page(client):
     assert response.status_code == 302 and response.location.endswith("#toegepast")
     html = page(client, url)
     assert NOTE in html and ">Reos</a> · 2024" in html
+    # Listed now: no form to say it again, but its own members may take it back.
+    assert "Paste Reos dit ook toe?" not in html and "Reos staat hier al bij." in html
+    assert "Verwijderen<span" in html
     reos = page(client, "/organisaties/reos")
     assert "Toegepast van anderen" in reos and "Beweegmaatjes" in reos
     assert "Door anderen toegepast" in page(client, "/organisaties/participe")
@@ -66,3 +69,24 @@ def test_a_moderator_removes_an_adoption(client):
                          {"next": "/\\elders.example/"}, page=url)  # browsers read "//"
     assert response.status_code == 302 and response.location == "/"
     assert NOTE not in page(moderator_client, url)
+
+
+def test_a_member_takes_back_their_organisations_word_but_not_anothers(client, app):
+    example = factories.example(organisation="Participe")
+    url = f"/voorbeelden/{example.id}/{example.slug}"
+    reos = app.test_client()
+    at(reos, "Reos")
+    post_form(reos, f"/voorbeelden/{example.id}/toegepast", {"note": NOTE, "year": "2024"},
+              page=url)
+    adoption_id = db.session.execute(db.text("SELECT id FROM adoption")).scalar()
+    at(client, "Kwadraad")
+    assert "Verwijderen<span" not in page(client, url)
+    refused = post_form(client, f"/toepassingen/{adoption_id}/verwijderen", {"next": url},
+                        page=url)
+    assert refused.status_code == 403 and NOTE in page(client, url)
+    unknown = post_form(client, "/toepassingen/999999/verwijderen", {"next": url}, page=url)
+    assert unknown.status_code == 404
+    taken_back = post_form(reos, f"/toepassingen/{adoption_id}/verwijderen", {"next": url},
+                           page=url)
+    assert taken_back.status_code == 302 and NOTE not in page(reos, url)
+    assert "Paste Reos dit ook toe?" in page(reos, url)  # the form is back

@@ -358,7 +358,7 @@ def change_password(actor: User, current: str, new: str) -> User:
     starts a new one for this browser)."""
     perm.require(perm.can_change_password(actor))
     if not actor.check_password(current or ""):
-        raise Invalid({"current_password": _("klopt niet")})
+        raise Invalid({"current_password": _("is niet je huidige wachtwoord")})
     check_password_rules(new or "", actor.email, actor.name)
     actor.set_password(new)
     audit.record("password_changed", actor, actor)

@@ -242,7 +242,7 @@ def disable(actor: User, password: str, code: str, at: float | None = None) -> U
         raise Invalid({"code": _("Als moderator of beheerder moet je tweestapsverificatie "
                                  "aan laten staan.")})
     if not actor.check_password(password or ""):
-        raise Invalid({"password": _("klopt niet")})
+        raise Invalid({"password": _("is niet je wachtwoord")})
     return _with_code(actor, code, at, lambda _kind: _remove(actor, actor, "disabled"))
 
 

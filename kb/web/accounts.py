@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired
 
 from kb.extensions import limiter
 from kb.services import accounts, deletion, notifications, privacy
@@ -20,7 +20,7 @@ from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
 from kb.services.throttle import TooMany
 from kb.web.errors import with_retry_after
-from kb.web.forms import ActionForm, Form, show_errors, submitted
+from kb.web.forms import ActionForm, Form, at_most, required, show_errors, submitted
 from kb.web.helpers import personal_data_file, safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -43,16 +43,16 @@ def _limit(name: str, failures_only: bool = False):
 class LoginForm(Form):
     """Email and password."""
 
-    email = EmailField(_l("E-mailadres"), validators=[InputRequired(), Length(max=254)])
-    password = PasswordField(_l("Wachtwoord"), validators=[InputRequired(), Length(max=200)])
+    email = EmailField(_l("E-mailadres"), validators=[required(), at_most(254)])
+    password = PasswordField(_l("Wachtwoord"), validators=[required(), at_most(200)])
     remember = BooleanField(_l("Ingelogd blijven op dit apparaat"))
 
 
 class ProfileForm(Form):
     """Name and organisation."""
 
-    name = StringField(_l("Naam"), validators=[InputRequired(), Length(max=120)])
-    organisation = StringField(_l("Organisatie"), validators=[InputRequired(), Length(max=200)],
+    name = StringField(_l("Naam"), validators=[required(), at_most(120)])
+    organisation = StringField(_l("Organisatie"), validators=[required(), at_most(200)],
                                description=_l("Een partner van de alliantie of een andere "
                                               "organisatie"))
 
@@ -60,8 +60,8 @@ class ProfileForm(Form):
 class RegisterForm(ProfileForm):
     """Name, organisation, email and password, and consent to keep them."""
 
-    email = EmailField(_l("E-mailadres"), validators=[InputRequired(), Length(max=254)])
-    password = PasswordField(_l("Wachtwoord"), validators=[InputRequired(), Length(max=200)],
+    email = EmailField(_l("E-mailadres"), validators=[required(), at_most(254)])
+    password = PasswordField(_l("Wachtwoord"), validators=[required(), at_most(200)],
                              description=PASSWORD_HINT)
     consent = BooleanField(
         _l("Ik heb de privacyverklaring gelezen en geef toestemming om mijn gegevens te "
@@ -73,8 +73,8 @@ class RegisterForm(ProfileForm):
 class PasswordForm(Form):
     """The current password and a new one."""
 
-    current_password = PasswordField(_l("Huidig wachtwoord"), validators=[InputRequired()])
-    password = PasswordField(_l("Nieuw wachtwoord"), validators=[InputRequired()],
+    current_password = PasswordField(_l("Huidig wachtwoord"), validators=[required()])
+    password = PasswordField(_l("Nieuw wachtwoord"), validators=[required()],
                              description=PASSWORD_HINT)
 
 
@@ -82,19 +82,19 @@ class DeleteAccountForm(Form):
     """The password that confirms deleting one's account (its own id: the page has two)."""
 
     password = PasswordField(_l("Je wachtwoord"), id="delete-password",
-                             validators=[InputRequired(_l("Vul je wachtwoord in."))])
+                             validators=[required(_l("Vul je wachtwoord in."))])
 
 
 class ForgotForm(Form):
     """The address to send a reset link to."""
 
-    email = EmailField(_l("E-mailadres"), validators=[InputRequired(), Length(max=254)])
+    email = EmailField(_l("E-mailadres"), validators=[required(), at_most(254)])
 
 
 class ResetForm(Form):
     """A new password."""
 
-    password = PasswordField(_l("Nieuw wachtwoord"), validators=[InputRequired()],
+    password = PasswordField(_l("Nieuw wachtwoord"), validators=[required()],
                              description=PASSWORD_HINT)
 
 

@@ -2,7 +2,9 @@
 service's refusal beside the fields, and post/redirect/get after a success. CSRFProtect
 checks every POST app-wide, so these do not check the token again."""
 from flask import flash, redirect, url_for
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.validators import InputRequired, Length
 
 from kb.services.errors import Invalid
 
@@ -17,6 +19,16 @@ class Form(FlaskForm):
             if field.type == "CSRFTokenField":
                 render_kw = {**render_kw, "id": False}
             return super().render_field(field, render_kw)
+
+
+def required(message=None) -> InputRequired:
+    """A field that must be filled in, refused in the words the services use."""
+    return InputRequired(message or _l("is verplicht"))
+
+
+def at_most(characters: int) -> Length:
+    """A text field's longest length, refused in the words the services use."""
+    return Length(max=characters, message=_l("mag hoogstens %(max)d tekens lang zijn"))
 
 
 class ActionForm(Form):

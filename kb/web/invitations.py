@@ -3,13 +3,12 @@ from flask import Blueprint, current_app, flash, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField
-from wtforms.validators import InputRequired
 
 from kb.extensions import limiter
 from kb.services import accounts
 from kb.services.errors import Invalid
 from kb.web.accounts import PASSWORD_HINT, _sign_in
-from kb.web.forms import Form, show_errors
+from kb.web.forms import Form, required, show_errors
 
 bp = Blueprint("invitations", __name__)
 
@@ -17,7 +16,7 @@ bp = Blueprint("invitations", __name__)
 class AcceptForm(Form):
     """The password the invited person chooses."""
 
-    password = PasswordField(_l("Kies een wachtwoord"), validators=[InputRequired()],
+    password = PasswordField(_l("Kies een wachtwoord"), validators=[required()],
                              description=PASSWORD_HINT)
 
 

@@ -18,14 +18,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import InputRequired, Length
 
 from kb.services import accounts, second_factor
 from kb.services.errors import Invalid
 from kb.services.throttle import TooMany
 from kb.web.accounts import _limit, _sign_in
 from kb.web.errors import with_retry_after
-from kb.web.forms import Form, show_errors
+from kb.web.forms import Form, at_most, required, show_errors
 from kb.web.helpers import safe_next
 
 bp = Blueprint("second_factor", __name__)
@@ -42,7 +41,7 @@ CODE_ATTRIBUTES = {"autocomplete": "one-time-code", "autocapitalize": "none",
 class CodeForm(Form):
     """The code from the app (or a recovery code) after the password."""
 
-    code = StringField(_l("Code"), validators=[InputRequired(), Length(max=40)],
+    code = StringField(_l("Code"), validators=[required(), at_most(40)],
                        render_kw=CODE_ATTRIBUTES,
                        description=_l("De zes cijfers die je app nu toont, of een van je "
                                       "herstelcodes"))
@@ -54,7 +53,7 @@ class CodeForm(Form):
 class EnrolForm(Form):
     """The first code from the app, proving it read the secret."""
 
-    code = StringField(_l("Code uit de app"), validators=[InputRequired(), Length(max=40)],
+    code = StringField(_l("Code uit de app"), validators=[required(), at_most(40)],
                        render_kw={**CODE_ATTRIBUTES, "inputmode": "numeric"},
                        description=_l("Zes cijfers"))
 
@@ -62,16 +61,16 @@ class EnrolForm(Form):
 class DisableForm(Form):
     """The password and a code, to turn the second factor off."""
 
-    password = PasswordField(_l("Wachtwoord"), validators=[InputRequired(), Length(max=200)])
+    password = PasswordField(_l("Wachtwoord"), validators=[required(), at_most(200)])
     code = StringField(_l("Code uit de app of herstelcode"), id="disable-code",
-                       validators=[InputRequired(), Length(max=40)], render_kw=CODE_ATTRIBUTES)
+                       validators=[required(), at_most(40)], render_kw=CODE_ATTRIBUTES)
 
 
 class RenewForm(Form):
     """A code, to get ten new recovery codes."""
 
     code = StringField(_l("Code uit de app"), id="renew-code",
-                       validators=[InputRequired(), Length(max=40)], render_kw=CODE_ATTRIBUTES)
+                       validators=[required(), at_most(40)], render_kw=CODE_ATTRIBUTES)
 
 
 def code_needed(user) -> bool:

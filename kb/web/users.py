@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import EmailField, SelectField, StringField
-from wtforms.validators import Length
 
 from kb.models import ROLES
 from kb.services import deletion, privacy, second_factor, users
@@ -13,7 +12,7 @@ from kb.services import permissions as perm
 from kb.services.accounts import link_lifetime
 from kb.services.errors import Invalid
 from kb.services.taxonomy import partner_names
-from kb.web.forms import Form, button, done, show_errors, submitted
+from kb.web.forms import Form, at_most, button, done, show_errors, submitted
 from kb.web.helpers import page_arg, personal_data_file
 
 bp = Blueprint("users", __name__, url_prefix="/beheer/gebruikers")
@@ -41,11 +40,11 @@ class RoleForm(Form):
 class InviteForm(Form):
     """Whom to invite, and with which role (the service checks every field)."""
 
-    name = StringField(_l("Naam"), validators=[Length(max=120)])
-    email = EmailField(_l("E-mailadres"), validators=[Length(max=254)])
+    name = StringField(_l("Naam"), validators=[at_most(120)])
+    email = EmailField(_l("E-mailadres"), validators=[at_most(254)])
     role = SelectField(_l("Rol"), validate_choice=False, default="participant")
     organisation = StringField(_l("Organisatie (niet verplicht)"),
-                               validators=[Length(max=200)],
+                               validators=[at_most(200)],
                                description=_l("Een partner van de alliantie of een andere "
                                               "organisatie; de persoon kan dit later zelf "
                                               "aanpassen"))

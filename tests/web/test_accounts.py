@@ -204,9 +204,21 @@ def test_change_password_needs_the_current_one(client):
                          {"current_password": "fout-fout-fout", "password": "nieuw-geheim-123"},
                          page="/account")
     assert response.status_code == 400
-    assert "klopt niet" in response.get_data(as_text=True)
+    assert "is niet je huidige wachtwoord" in response.get_data(as_text=True)
     db.session.refresh(account)
     assert account.check_password(PASSWORD)
+
+
+def test_the_forms_say_what_is_missing_in_the_words_of_the_rest(client):
+    """A form's own checks speak as the services do ("is verplicht"), not in WTForms'
+    words ("Dit veld is vereist.")."""
+    login(client, factories.user().email)
+    empty = post_form(client, "/account", {"name": "", "organisation": "Reos"},
+                      page="/account").get_data(as_text=True)
+    long = post_form(client, "/account", {"name": "n" * 121, "organisation": "Reos"},
+                     page="/account").get_data(as_text=True)
+    assert "is verplicht" in empty and "vereist" not in empty
+    assert "mag hoogstens 120 tekens lang zijn" in long and "karakters" not in long
 
 
 def test_log_out_everywhere_ends_every_session(app, client):

@@ -7,11 +7,11 @@ from axe_playwright_python.sync_playwright import Axe
 RECOVERY_CODES: dict[str, list[str]] = {}
 
 
-def serious_violations(page) -> list[str]:
-    """axe-core violations of serious or critical impact on the current page."""
+def serious_violations(page, impacts=("serious", "critical")) -> list[str]:
+    """axe-core violations of serious or critical impact (or those given) on the page."""
     results = Axe().run(page)
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])}×)"
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+            for v in results.response["violations"] if v["impact"] in impacts]
 
 
 def snapshot(page, name: str) -> None:

@@ -110,7 +110,10 @@ def _http(exc: HTTPException):
     """Werkzeug's errors as our pages, keeping their headers (Allow on a 405, ...)."""
     if exc.code is not None and exc.code < 400:  # routing redirects pass through
         return exc
-    response = make_response(render_error(exc.code or 500))
+    # A description of our own (abort(400, description=...)) says what was wrong; the
+    # class's default is Werkzeug's English.
+    own = exc.description if exc.description != type(exc).description else None
+    response = make_response(render_error(exc.code or 500, own))
     for name, value in exc.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value

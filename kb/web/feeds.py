@@ -2,13 +2,13 @@
 import datetime as dt
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, Response, request, url_for
 from flask_babel import gettext as _
 
 from kb.services import search as search_service
 from kb.services.errors import Invalid
 from kb.web.freshness import own_examples
-from kb.web.helpers import search_limit
+from kb.web.helpers import refuse_parameters, search_limit
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 FEED_SIZE = 50
@@ -28,8 +28,8 @@ def search_feed():
     """The newest published examples matching a search, as Atom."""
     try:
         search_request = search_service.parse_request(request.args)
-    except Invalid:
-        abort(400)
+    except Invalid as exc:
+        refuse_parameters(exc)
     search_request.sort, search_request.page, search_request.per_page = "newest", 1, FEED_SIZE
     page = search_service.search(search_request, own_examples=own_examples())
     feed = FeedGenerator()

@@ -3,20 +3,29 @@ import json
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, make_response, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from kb.extensions import limiter
+from kb.services.errors import Invalid
 from kb.util import parse_int
 
 MAX_PAGE = 100_000
 
 
 def page_arg() -> int:
-    """The `page` query parameter: a whole number from 1, else a 400."""
-    page = parse_int(request.args.get("page", "1"), 1, MAX_PAGE)
+    """The `page` query parameter: a whole number from 1 (empty: 1), else a 400 naming it."""
+    page = parse_int(request.args.get("page") or "1", 1, MAX_PAGE)
     if page is None:
-        abort(400)
+        abort(400, description=_("Pagina: %(problem)s", problem=_(
+            "moet een geheel getal van %(min)d tot %(max)d zijn", min=1, max=MAX_PAGE)))
     return page
+
+
+def refuse_parameters(exc: Invalid):
+    """A 400 naming each query parameter a service refused, and why."""
+    abort(400, description="; ".join(f"{name}: {message}" if name else message
+                                     for name, message in exc.errors.items()))
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:

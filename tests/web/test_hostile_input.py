@@ -176,3 +176,17 @@ def test_published_at_carries_a_time_zone(client):
     example = factories.example()
     published_at = client.get(f"/api/v1/examples/{example.id}").get_json()["published_at"]
     assert published_at.endswith("+00:00"), published_at
+
+
+def test_a_refused_parameter_is_named_with_its_reason(client):
+    """The feed and the paged lists say which parameter was wrong and why, in Dutch, not
+    only that something was (and an empty page is the first)."""
+    factories.example(organisation="Hecht")
+    feed = client.get("/feeds/zoeken.atom?theme=bestaat-niet")
+    assert feed.status_code == 400
+    assert "theme: onbekende waarde" in feed.get_data(as_text=True)
+    paged = client.get("/organisaties/hecht?page=abc")
+    assert paged.status_code == 400
+    assert "Pagina: moet een geheel getal van 1 tot" in paged.get_data(as_text=True)
+    assert "browser (or proxy)" not in paged.get_data(as_text=True)
+    assert client.get("/organisaties/hecht?page=").status_code == 200

@@ -1,5 +1,6 @@
 """Search through the real Whoosh index in the test's instance folder."""
 import os
+import re
 import shutil
 
 import pytest
@@ -357,6 +358,27 @@ def test_snippet_fragments_are_joined_by_one_ellipsis(client):
     factories.example(title="Lange tekst", body=f"mantelzorg {words} mantelzorg {words}")
     snippet = api(client, "q=mantelzorg")["results"][0]["snippet"]
     assert snippet.count("<mark>") == 2 and "… …" not in snippet
+
+
+@pytest.mark.parametrize("gap", [0, 20, 35, 50, 60, 80, 150])
+def test_snippet_fragments_never_show_the_same_text_twice(client, gap):
+    """A second match just past the first fragment's end once got a fragment starting
+    inside the first one: "… te proberen, al … een online variant te proberen, al …"."""
+    before = " ".join(f"voor{n}" for n in range(32))  # ~200 characters before the 2nd match
+    after = " ".join(f"na{n}" for n in range(gap // 4))
+    factories.example(title="Overlap", body=f"mantelzorg {before} {after} mantelzorg "
+                      + " ".join(f"slot{n}" for n in range(40)))
+    snippet = api(client, "q=mantelzorg")["results"][0]["snippet"]
+    others = [w for w in re.findall(r"\w+", re.sub(r"<[^>]+>", "", snippet)) if w != "mantelzorg"]
+    assert snippet.count("<mark>") == 2 and len(others) == len(set(others)), snippet
+
+
+def test_a_heading_ends_before_the_sentence_after_it_in_a_snippet(client):
+    factories.example(title="Kop", body="## Wat we zagen\n\nIn een flat woonden ouderen.\n\n"
+                      "## Vragen?\n\nOf de flat bleef.")
+    snippet = api(client, "q=flat")["results"][0]["snippet"]
+    assert "Wat we zagen. In een <mark>flat</mark>" in snippet
+    assert "Vragen? Of de <mark>flat</mark>" in snippet and "?." not in snippet
 
 
 def test_large_rebuild_writes_segments_in_worker_processes(runner, client, monkeypatch):

@@ -14,6 +14,11 @@ from kb.search.analysis import QUESTION_WORDS, analyse, compound_terms, fold
 from kb.search.synonyms import Synonyms
 
 CLAUSE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+# What phones and word processors type for quotes: „…”, “…”, ‟…”, ″…″, «…» mean "…".
+DOUBLE_QUOTES = str.maketrans(dict.fromkeys("„“”‟″«»", '"'))
+# ‘…’ and ‚…’ too, but only as a pair around words: ’ is also the apostrophe ("opa’s",
+# "’s avonds", "zo’n"), which stays part of its word.
+SINGLE_QUOTED = re.compile(r"(?<!\w)[‘‚]((?:[^‘‚’\"]|’(?=\w))*)’(?!\w)")
 OPERATORS = ("-", "+", "*", "OR", "AND", "NOT")
 SYNONYM_WEIGHT = 0.8
 NEAR_WEIGHTS = {1: 0.5, 2: 0.35}  # a near spelling (by edits away) ranks below what was typed
@@ -40,7 +45,6 @@ class Concept:
     # A typed compound's parts ("kinderarmoede": kinder, armoede): a result with all of
     # them, anywhere in it, has the concept too.
     parts: tuple[str, ...] = ()
-
     @property
     def key(self) -> tuple:
         """What makes two concepts the same."""
@@ -76,10 +80,16 @@ class ParsedQuery:
         return single, {tokens for tokens in wordings if len(tokens) > 1}
 
 
+def straight_quotes(text: str) -> str:
+    """Typographic quotes around a phrase as the straight quotes the syntax takes."""
+    return SINGLE_QUOTED.sub(r'"\1"', text.translate(DOUBLE_QUOTES))
+
+
 def parse_clauses(text: str) -> list[Clause]:
-    """Split user text into words and "phrases"; -word excludes. Never fails."""
+    """Split user text into words and "phrases" (in straight or typographic quotes); -word
+    excludes. Never fails."""
     clauses = []
-    for match in CLAUSE.finditer(text):
+    for match in CLAUSE.finditer(straight_quotes(text)):
         minus, quoted, word = match.groups()
         if quoted is not None:
             clauses.append(Clause(quoted, phrase=True, negated=bool(minus)))

@@ -2,12 +2,14 @@
 import os
 import re
 import shutil
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import text
 
 from kb.database import db
 from kb.search import WrongWhoosh, check_whoosh
+from kb.search.concepts import parse_clauses
 from kb.search.store import get_store
 from kb.services.examples import set_status, update_example
 from kb.services.importing import import_records
@@ -59,6 +61,30 @@ def test_phrases_and_minus(client):
     factories.example(title="Een ander soort gesprek", body="Over jeugd.")
     assert titles(client, "q=%22het+andere+gesprek%22") == ["Het andere gesprek in de spreekkamer"]
     assert titles(client, "q=gesprek+-spreekkamer") == ["Een ander soort gesprek"]
+
+
+@pytest.mark.parametrize("quoted", ["„het andere gesprek”", "“het andere gesprek”",
+                                    "‟het andere gesprek”", "″het andere gesprek″",
+                                    "‘het andere gesprek’", "‚het andere gesprek’"])
+def test_typographic_quotes_make_a_phrase_too(client, quoted):
+    """What phones and word processors type around a phrase counts as quotes."""
+    factories.example(title="Het andere gesprek in de spreekkamer", body="Over regie.")
+    factories.example(title="Een ander soort gesprek", body="Over jeugd.")
+    answer = api(client, "q=" + quote(quoted))
+    assert [r["title"] for r in answer["results"]] == ["Het andere gesprek in de spreekkamer"]
+    assert answer["query"] == quoted  # the query is answered as typed
+    excluded = api(client, "q=" + quote("gesprek -" + quoted))
+    assert [r["title"] for r in excluded["results"]] == ["Een ander soort gesprek"]
+
+
+@pytest.mark.parametrize("text, clauses", [
+    ("‘het gaat wel’ opa’s", [("het gaat wel", True), ("opa’s", False)]),
+    ("’s avonds zo’n", [("’s", False), ("avonds", False), ("zo’n", False)]),
+    ("‘opa’s fiets’", [("opa’s fiets", True)]),
+    ("„open", [("open", True)]),
+])
+def test_an_apostrophe_stays_part_of_its_word(text, clauses):
+    assert [(c.text, c.phrase) for c in parse_clauses(text)] == clauses
 
 
 @pytest.mark.parametrize("odd", ['"open haakje (', "-", "*", ")))", "a" * 900, "\ttab",

@@ -45,6 +45,20 @@ class Concept:
     # A typed compound's parts ("kinderarmoede": kinder, armoede): a result with all of
     # them, anywhere in it, has the concept too.
     parts: tuple[str, ...] = ()
+    # How many of the alternatives are the word's own wordings (as typed, its stem, its
+    # synonyms); those after them are near spellings of a word the collection lacks.
+    own: int | None = None
+
+    @property
+    def own_alternatives(self) -> list[Alternative]:
+        """The wordings of the word itself, without near spellings."""
+        return self.alternatives[:self.own]
+
+    @property
+    def near_alternatives(self) -> list[Alternative]:
+        """The near spellings' wordings (none for a word the collection has)."""
+        return self.alternatives[self.own:] if self.own is not None else []
+
     @property
     def key(self) -> tuple:
         """What makes two concepts the same."""
@@ -116,6 +130,7 @@ def _word(word: str, tokens: tuple[str, ...], synonyms: Synonyms, speller) -> Co
     """A typed word's concept: its own terms and synonyms, then (for a word the collection
     does not have) near spellings with theirs, weighing less."""
     alternatives = _wordings(tokens, synonyms, 1.0)
+    own = len(dict.fromkeys(wording for wording, _weight in alternatives))
     for near, edits in (speller.near_words(word) if speller else []):
         near_tokens = tuple(analyse(near))
         if near_tokens:
@@ -123,7 +138,7 @@ def _word(word: str, tokens: tuple[str, ...], synonyms: Synonyms, speller) -> Co
     weights: dict[tuple[str, ...], float] = {}
     for wording, weight in alternatives:  # each wording once, at its first (highest) weight
         weights.setdefault(wording, weight)
-    return Concept(word, list(weights.items()), parts=compound_terms(word))
+    return Concept(word, list(weights.items()), parts=compound_terms(word), own=own)
 
 
 def _spans(analysed: list[tuple[str, ...]], first: int, synonyms: Synonyms) -> list[Span]:

@@ -213,6 +213,43 @@ def test_a_long_unknown_word_also_finds_its_near_spellings_below_exact_ones(clie
     assert api(client, "q=eenzaamhied&exact=1")["total"] == 0
 
 
+@pytest.mark.parametrize("typed, stored", [
+    ("informele zorg", "Informeel zorgen voor elkaar in de buurt"),  # by the stem
+    ("senioren wandelen", "Ouderen wandelen samen"),  # by a synonym
+    ("beweegtuin", "Een tuin waar bewoners samen bewegen"),  # by the compound's parts
+    ("“samen wandelen”", "Samen wandelen in het park"),  # a phrase found whole
+])
+def test_no_suggestion_when_every_word_is_found(client, typed, stored):
+    """A word found by its stem, synonyms or parts is no misspelling, even when a word of
+    the vocabulary is one letter away ("informele" was corrected to "informeel")."""
+    factories.example(title=stored, summary="Informeel, senior, beweegtuinen, samenwandelen.",
+                      body="Tekst.")
+    answer = api(client, "q=" + quote(typed))
+    assert answer["total"] == 1 and answer["suggestion"] is None
+
+
+def test_only_the_word_that_matches_nothing_is_corrected(client):
+    factories.example(title="Informeel zorgen voor elkaar in de wijk", body="Tekst.")
+    answer = api(client, "q=informele+wjik")
+    assert answer["suggestion"] == "informele wijk"
+    archived = factories.example(title="Later gearchiveerd over wijkk", body="Tekst.")
+    assert api(client, "q=wijkk")["suggestion"] is None
+    set_status(archived, "archived", factories.user("moderator"))
+    db.session.commit()
+    assert api(client, "q=wijkk")["suggestion"] == "wijk"  # only published words count
+
+
+def test_a_removed_examples_words_are_not_suggested(client):
+    """The vocabulary keeps an archived example's words until its segment is merged."""
+    factories.example(title="Over de wijk", body="Tekst.")
+    archived = factories.example(title="Later gearchiveerd: zwembadproject", body="Tekst.")
+    assert api(client, "q=zwembadprojekt")["suggestion"] == "zwembadproject"
+    set_status(archived, "archived", factories.user("moderator"))
+    db.session.commit()
+    answer = api(client, "q=zwembadprojekt")
+    assert answer["suggestion"] is None and answer["total"] == 0
+
+
 def test_snippets_highlight_and_escape(client):
     factories.example(title="Over beweging",
                       body="Wij <b>wandelen</b> samen & praten over bewegen.")

@@ -48,6 +48,8 @@ def search():
                                facet_titles=facet_titles()), 400
     result = search_service.search(search_request, own_examples=own_examples())
     thumbnails = first_images([example.id for example, _hit in result.examples])
+    # A page past the last one does not exist (the page says so and links to the last).
+    past_the_end = result.total and search_request.page > result.pages
     return render_template("search/search.html", result=result, errors=None,
                            facet_order=FACET_ORDER, facet_titles=facet_titles(),
-                           thumbnails=thumbnails)
+                           thumbnails=thumbnails), 404 if past_the_end else 200

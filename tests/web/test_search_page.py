@@ -1,8 +1,9 @@
 """The search page around its results: bad parameters explained in the page's words with
-the search box again, and the search boxes' length."""
+the search box again, a page past the end, and the search boxes' length."""
 import re
 
 from kb.services.search import MAX_QUERY
+from tests import factories
 
 
 def get(client, url: str, status: int) -> str:
@@ -54,3 +55,18 @@ def test_every_search_box_allows_what_search_accepts(client):
     assert client.get("/zoeken?q=" + "a" * MAX_QUERY).status_code == 200
     assert client.get("/zoeken?q=" + "a" * (MAX_QUERY + 1)).status_code == 400
 
+
+def test_a_page_past_the_end_says_so_and_links_to_the_last_page(client):
+    for number in range(3):
+        factories.example(title=f"Voorbeeld {number} over bewegen")
+    html = get(client, "/zoeken?q=bewegen&per_page=2&page=99", 404)
+    assert "Pagina 99 bestaat niet: deze zoekopdracht heeft 2 pagina's." in html
+    assert 'href="/zoeken?q=bewegen&amp;per_page=2&amp;page=2">Naar de laatste pagina' in html
+    assert "Geen voorbeelden gevonden" not in html and "3 voorbeelden" in html
+    one_page = get(client, "/zoeken?q=bewegen&page=5", 404)
+    assert "heeft 1 pagina." in one_page and 'href="/zoeken?q=bewegen">' in one_page
+    nothing = get(client, "/zoeken?q=zwemmen&page=5", 200)  # no results at all: says that
+    assert "Geen voorbeelden gevonden" in nothing and "bestaat niet" not in nothing
+    answer = client.get("/api/v1/search?q=bewegen&per_page=2&page=99")  # as the contract says
+    assert answer.status_code == 200
+    assert answer.get_json()["results"] == [] and answer.get_json()["total"] == 3

@@ -14,6 +14,11 @@ from kb.search.analysis import QUESTION_WORDS, analyse, compound_terms, fold
 from kb.search.synonyms import Synonyms
 
 CLAUSE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+# What phones and word processors type for quotes: „…”, “…”, ‟…”, ″…″, «…» mean "…".
+DOUBLE_QUOTES = str.maketrans(dict.fromkeys("„“”‟″«»", '"'))
+# ‘…’ and ‚…’ too, but only as a pair around words: ’ is also the apostrophe ("opa’s",
+# "’s avonds", "zo’n"), which stays part of its word.
+SINGLE_QUOTED = re.compile(r"(?<!\w)[‘‚]((?:[^‘‚’\"]|’(?=\w))*)’(?!\w)")
 OPERATORS = ("-", "+", "*", "OR", "AND", "NOT")
 SYNONYM_WEIGHT = 0.8
 NEAR_WEIGHTS = {1: 0.5, 2: 0.35}  # a near spelling (by edits away) ranks below what was typed
@@ -40,6 +45,19 @@ class Concept:
     # A typed compound's parts ("kinderarmoede": kinder, armoede): a result with all of
     # them, anywhere in it, has the concept too.
     parts: tuple[str, ...] = ()
+    # How many of the alternatives are the word's own wordings (as typed, its stem, its
+    # synonyms); those after them are near spellings of a word the collection lacks.
+    own: int | None = None
+
+    @property
+    def own_alternatives(self) -> list[Alternative]:
+        """The wordings of the word itself, without near spellings."""
+        return self.alternatives[:self.own]
+
+    @property
+    def near_alternatives(self) -> list[Alternative]:
+        """The near spellings' wordings (none for a word the collection has)."""
+        return self.alternatives[self.own:] if self.own is not None else []
 
     @property
     def key(self) -> tuple:
@@ -76,10 +94,16 @@ class ParsedQuery:
         return single, {tokens for tokens in wordings if len(tokens) > 1}
 
 
+def straight_quotes(text: str) -> str:
+    """Typographic quotes around a phrase as the straight quotes the syntax takes."""
+    return SINGLE_QUOTED.sub(r'"\1"', text.translate(DOUBLE_QUOTES))
+
+
 def parse_clauses(text: str) -> list[Clause]:
-    """Split user text into words and "phrases"; -word excludes. Never fails."""
+    """Split user text into words and "phrases" (in straight or typographic quotes); -word
+    excludes. Never fails."""
     clauses = []
-    for match in CLAUSE.finditer(text):
+    for match in CLAUSE.finditer(straight_quotes(text)):
         minus, quoted, word = match.groups()
         if quoted is not None:
             clauses.append(Clause(quoted, phrase=True, negated=bool(minus)))
@@ -106,6 +130,7 @@ def _word(word: str, tokens: tuple[str, ...], synonyms: Synonyms, speller) -> Co
     """A typed word's concept: its own terms and synonyms, then (for a word the collection
     does not have) near spellings with theirs, weighing less."""
     alternatives = _wordings(tokens, synonyms, 1.0)
+    own = len(dict.fromkeys(wording for wording, _weight in alternatives))
     for near, edits in (speller.near_words(word) if speller else []):
         near_tokens = tuple(analyse(near))
         if near_tokens:
@@ -113,7 +138,7 @@ def _word(word: str, tokens: tuple[str, ...], synonyms: Synonyms, speller) -> Co
     weights: dict[tuple[str, ...], float] = {}
     for wording, weight in alternatives:  # each wording once, at its first (highest) weight
         weights.setdefault(wording, weight)
-    return Concept(word, list(weights.items()), parts=compound_terms(word))
+    return Concept(word, list(weights.items()), parts=compound_terms(word), own=own)
 
 
 def _spans(analysed: list[tuple[str, ...]], first: int, synonyms: Synonyms) -> list[Span]:

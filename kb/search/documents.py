@@ -7,8 +7,18 @@ from kb.search.analysis import WORD
 from kb.util import slugify
 
 MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MD_HEADING = re.compile(r"(?m)^[ \t]{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+HEADING_END = ".!?:;…"
 MD_LINE_MARKS = re.compile(r"(?m)^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,3}[.)][ \t]+)")
 MD_INLINE_MARKS = re.compile(r"(?<!\w)[*_`~]+|[*_`~]+(?!\w)")
+
+
+def _heading(match: re.Match) -> str:
+    """A heading as a sentence of its own: it ends with a full stop unless it already ends
+    with a mark, so that a snippet does not run it into the next sentence ("Wat we zagen
+    In een flat …")."""
+    heading = match.group(1)
+    return heading if not heading or heading[-1] in HEADING_END else heading + "."
 
 
 def plain_text(markdown: str) -> str:
@@ -16,6 +26,7 @@ def plain_text(markdown: str) -> str:
     full render: on a reindex this ran in the process that feeds the analysers, and
     rendering took a fifth of the time."""
     text = MD_LINK.sub(r"\1", markdown or "")
+    text = MD_HEADING.sub(_heading, text)
     text = MD_LINE_MARKS.sub("", text)
     return MD_INLINE_MARKS.sub("", text).strip()
 

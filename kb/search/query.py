@@ -13,6 +13,7 @@ from whoosh.query import Or, Term
 
 from kb.database import db
 from kb.search import indexer
+from kb.search.analysis import analyse
 from kb.search.concepts import ParsedQuery, build_query, typed_words
 from kb.search.engine import SearcherCache
 from kb.search.schema import FACETS
@@ -75,6 +76,10 @@ class Evaluation:
     matched: np.ndarray | None  # how many of the word concepts each document has
     match: str = ALL
     complete: int = 0  # how many allowed documents have every concept
+    # The typed words (ParsedQuery.words) and phrases some example has as typed: directly,
+    # by stem, compound parts or synonyms, not only by a near spelling; whatever the filters.
+    words_found: list[bool] = field(default_factory=list)
+    phrases_found: list[bool] = field(default_factory=list)
 
 
 def evaluate(parsed: ParsedQuery, cache: SearcherCache, allowed: np.ndarray,
@@ -82,23 +87,30 @@ def evaluate(parsed: ParsedQuery, cache: SearcherCache, allowed: np.ndarray,
     """Every concept must match; when that leaves fewer than relax_below results among the
     allowed documents, most of the word concepts (at least half) will do."""
     scores = np.zeros(cache.size)
-    hits = []
+    hits, as_typed = [], []
     for concept in parsed.words:
-        found = cache.concept_scores(concept.alternatives)
+        own = cache.concept_scores(concept.own_alternatives)
+        found = own + cache.concept_scores(concept.near_alternatives)
         if concept.parts:
-            found = found + PART_WEIGHT * cache.all_terms_scores(concept.parts)
+            parts = PART_WEIGHT * cache.all_terms_scores(concept.parts)
+            found, own = found + parts, own + parts
         hits.append(found > 0)
+        as_typed.append(own > 0)
         scores += found
     for span in parsed.spans:  # another wording of several typed words stands for all
         found = cache.concept_scores(span.alternatives)
         scores += found
         for position in span.covers:
             hits[position] = hits[position] | (found > 0)
+            as_typed[position] = as_typed[position] | (found > 0)
     required = cache.examples.copy()
+    phrases_found = []
     for concept in parsed.phrases:
         found = cache.concept_scores(concept.alternatives)
         required &= found > 0
         scores += found
+        phrases_found.append(bool(np.any((found > 0) & cache.examples)))
+    words_found = [bool(np.any(mask & cache.examples)) for mask in as_typed]
     for concept in parsed.negative:
         required &= cache.concept_scores(concept.alternatives) == 0
     matched = np.sum(hits, axis=0) if hits else np.zeros(cache.size, dtype=np.int64)
@@ -107,8 +119,9 @@ def evaluate(parsed: ParsedQuery, cache: SearcherCache, allowed: np.ndarray,
     if len(hits) >= 2 and complete < relax_below:
         relaxed = required & (matched >= -(-len(hits) // 2))
         if np.count_nonzero(relaxed & allowed) > complete:
-            return Evaluation(relaxed, scores, matched, MOST, complete)
-    return Evaluation(strict, scores, matched, ALL, complete)
+            return Evaluation(relaxed, scores, matched, MOST, complete, words_found,
+                              phrases_found)
+    return Evaluation(strict, scores, matched, ALL, complete, words_found, phrases_found)
 
 
 def _filter_mask(cache: SearcherCache, filters: dict[str, list[str]],
@@ -224,10 +237,24 @@ def _answer(searcher, cache: SearcherCache, request: SearchRequest) -> SearchOut
     hits = [Hit(id=int(searcher.stored_fields(docnum)["id"]),
                 score=round(float(found.scores[docnum]), 4) if relevance else None,
                 snippet=snippets[docnum]) for docnum in shown]
-    suggestion = speller.suggestion(request.q, typed_words(request.q)) if request.q else None
+    suggestion = speller.suggestion(request.q, typed_words(request.q),
+                                    _found_words(parsed, found)) if request.q else None
     return SearchOutcome(total=len(ordered), hits=hits,
                          facets=facet_counts(cache, found.matching, request.filters),
                          suggestion=suggestion, match=found.match, complete=found.complete)
+
+
+def _found_words(parsed: ParsedQuery | None, found: Evaluation) -> dict[tuple[str, ...], bool]:
+    """Whether some example has each searched word as typed, by its analysed terms (the
+    words of a phrase found as a whole count as found): a correction leaves these alone."""
+    if parsed is None:
+        return {}
+    words = {concept.alternatives[0][0]: ok
+             for concept, ok in zip(parsed.words, found.words_found, strict=True)}
+    for concept, ok in zip(parsed.phrases, found.phrases_found, strict=True):
+        if ok:
+            words.update((tuple(analyse(word)), True) for word in concept.typed.split())
+    return words
 
 
 def all_ids(request: SearchRequest) -> list[int]:

@@ -11,7 +11,7 @@ FACETS = (*taxonomy.KINDS, *OTHER_FACETS)
 TEXT_FIELDS = ("title", "summary", "body", "extra")
 META_ID = "__meta__"
 # Raise when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # 6: a heading in the body text ends with a full stop
 
 
 def build_schema() -> Schema:

@@ -1,5 +1,6 @@
 """Snippets: fragments of the stored text around the matched words, cut from the
 character offsets stored in the postings (no second analysis of the text)."""
+import re
 from collections import defaultdict
 
 from markupsafe import Markup, escape
@@ -10,6 +11,7 @@ SNIPPET_FIELDS = ("body", "summary")
 WIDTH = 220
 BEFORE = 60
 FRAGMENTS = 2
+LINE_BREAKS = re.compile(r"[ \t]*\n\s*")  # a paragraph break reads as one space
 
 
 def _postings(cache, docnums: list[int], field: str, tokens: set[str]) -> dict[tuple, list]:
@@ -59,15 +61,24 @@ def _spans(cache, docnums: list[int], field: str, single: set[str],
 
 
 def _windows(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int]]:
-    """Up to FRAGMENTS non-overlapping windows, each starting a little before a match."""
+    """Windows around up to FRAGMENTS matches, each starting a little before its match.
+    A match already inside a window gets none of its own; a window that would start
+    before the previous one ends extends that one instead, so that no text is shown
+    twice ("… een online variant te proberen, al … een online variant …")."""
     windows: list[tuple[int, int]] = []
+    used = 0  # matches given a window (a merged window holds two)
     for start, _end in spans:
         if windows and start < windows[-1][1]:
             continue
-        begin = max(0, start - BEFORE)
-        windows.append((begin, min(length, begin + WIDTH)))
-        if len(windows) == FRAGMENTS:
+        if used == FRAGMENTS:
             break
+        begin = max(0, start - BEFORE)
+        end = min(length, begin + WIDTH)
+        if windows and begin <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((begin, end))
+        used += 1
     return windows
 
 
@@ -92,7 +103,7 @@ def _render(text: str, window: tuple[int, int], spans: list[tuple[int, int]]) ->
         parts += [str(escape(text[cursor:start])), f"<mark>{escape(text[start:stop])}</mark>"]
         cursor = stop
     parts.append(str(escape(text[cursor:end])))
-    return "".join(parts).replace("\n", " "), begin, end
+    return LINE_BREAKS.sub(" ", "".join(parts)), begin, end
 
 
 def _fragments(text: str, spans: list[tuple[int, int]]) -> str:

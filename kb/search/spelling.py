@@ -8,6 +8,7 @@ at 10k examples, 0.3 s per word without, 5 ms with; a 1,000-letter word took 21 
 """
 import re
 import time
+from collections.abc import Mapping
 
 from whoosh.support.levenshtein import damerau_levenshtein
 
@@ -32,11 +33,16 @@ class Speller:
         self.deadline = time.monotonic() + BUDGET
         self.looked: dict[str, list[str]] = {}
 
+    def _live(self, folded: str) -> bool:
+        """Some published example has the word: the vocabulary keeps the words of removed
+        examples until their segment is merged away, and those must not show."""
+        return ("spell", folded) in self.reader \
+            and self.reader.postings("spell", folded).is_active()
+
     def known(self, word: str) -> bool:
         """The word occurs in the collection or is a synonym of something."""
         folded = fold(word[:MAX_WORD + 1])
-        return bool(self.reader.doc_frequency("spell", folded)) \
-            or tuple(analyse(word)) in self.synonyms.lookup
+        return self._live(folded) or tuple(analyse(word)) in self.synonyms.lookup
 
     def _nearest(self, folded: str) -> list[str]:
         """Vocabulary words up to two edits away, nearest first (two swapped letters count
@@ -45,19 +51,22 @@ class Speller:
             return self.looked[folded]
         if len(self.looked) >= MAX_WORDS or time.monotonic() > self.deadline:
             return []
-        found = self.searcher.suggest("spell", folded, limit=CANDIDATES, maxdist=2, prefix=1)
+        found = [word for word in self.searcher.suggest("spell", folded, limit=CANDIDATES,
+                                                        maxdist=2, prefix=1)
+                 if self._live(word)]
         # Whoosh orders by plain edit distance, then frequency; a stable sort keeps that
         # frequency order among words as near.
         found.sort(key=lambda word: damerau_levenshtein(word, folded))
         self.looked[folded] = found
         return found
 
-    def _unknown(self, word: str, shortest: int) -> str | None:
-        """The folded word when it is worth looking up (long enough, not known), else None."""
+    def _unknown(self, word: str, shortest: int, known: bool | None = None) -> str | None:
+        """The folded word when it is worth looking up (long enough, not known), else None;
+        `known` says whether it is, when the caller knows better than the vocabulary."""
         folded = fold(word[:MAX_WORD + 1])
-        if not shortest <= len(folded) <= MAX_WORD or " " in folded or self.known(word):
+        if not shortest <= len(folded) <= MAX_WORD or " " in folded:
             return None
-        return folded
+        return None if (self.known(word) if known is None else known) else folded
 
     def near_words(self, word: str) -> list[tuple[str, int]]:
         """(vocabulary word, edits away) that a typed word of MIN_FUZZY letters or more, not
@@ -70,12 +79,17 @@ class Speller:
         near = [(near, damerau_levenshtein(near, folded)) for near in self._nearest(folded)]
         return [(near, edits) for near, edits in near if edits <= most][:NEAR_WORDS]
 
-    def suggestion(self, text: str, words: list[str]) -> str | None:
+    def suggestion(self, text: str, words: list[str],
+                   searched: Mapping[tuple[str, ...], bool] | None = None) -> str | None:
         """The text with each unknown word replaced by its nearest vocabulary word, or None
-        when nothing was replaced."""
+        when nothing was replaced. `searched` says, by analysed terms, which words the
+        search found some example for as typed (by stem, compound parts or synonyms too):
+        only a word that matched nothing is unknown ("informele" is not corrected to
+        "informeel" when examples have their shared stem); other words are looked up in the
+        vocabulary."""
         corrected, changed = text, False
         for word in dict.fromkeys(words):
-            folded = self._unknown(word, MIN_SUGGEST)
+            folded = self._unknown(word, MIN_SUGGEST, (searched or {}).get(tuple(analyse(word))))
             options = self._nearest(folded) if folded else []
             if options:
                 corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", options[0], corrected,

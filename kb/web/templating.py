@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 from kb.markdown import render_markdown
 from kb.services import permissions
 from kb.services.accounts import link_lifetime
+from kb.services.search import MAX_QUERY
 from kb.taxonomy import EVIDENCE, FACT_KINDS, KINDS_TABLE
 from kb.util import file_size, shorten
 from kb.web.charts import profile_of
@@ -62,7 +63,8 @@ def register_template_helpers(app) -> None:
                                  status_labels=STATUS_LABELS, perm=permissions,
                                  taxonomy_kinds=KINDS_TABLE, evidence_kind=EVIDENCE,
                                  fact_kinds=FACT_KINDS,
-                                 profile_of=profile_of, link_lifetime=link_lifetime)
+                                 profile_of=profile_of, link_lifetime=link_lifetime,
+                                 max_query=MAX_QUERY)  # every search box allows what search does
 
     @app.context_processor
     def _language():

@@ -1,12 +1,15 @@
 """Search through the real Whoosh index in the test's instance folder."""
 import os
+import re
 import shutil
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import text
 
 from kb.database import db
 from kb.search import WrongWhoosh, check_whoosh
+from kb.search.concepts import parse_clauses
 from kb.search.store import get_store
 from kb.services.examples import set_status, update_example
 from kb.services.importing import import_records
@@ -58,6 +61,30 @@ def test_phrases_and_minus(client):
     factories.example(title="Een ander soort gesprek", body="Over jeugd.")
     assert titles(client, "q=%22het+andere+gesprek%22") == ["Het andere gesprek in de spreekkamer"]
     assert titles(client, "q=gesprek+-spreekkamer") == ["Een ander soort gesprek"]
+
+
+@pytest.mark.parametrize("quoted", ["„het andere gesprek”", "“het andere gesprek”",
+                                    "‟het andere gesprek”", "″het andere gesprek″",
+                                    "‘het andere gesprek’", "‚het andere gesprek’"])
+def test_typographic_quotes_make_a_phrase_too(client, quoted):
+    """What phones and word processors type around a phrase counts as quotes."""
+    factories.example(title="Het andere gesprek in de spreekkamer", body="Over regie.")
+    factories.example(title="Een ander soort gesprek", body="Over jeugd.")
+    answer = api(client, "q=" + quote(quoted))
+    assert [r["title"] for r in answer["results"]] == ["Het andere gesprek in de spreekkamer"]
+    assert answer["query"] == quoted  # the query is answered as typed
+    excluded = api(client, "q=" + quote("gesprek -" + quoted))
+    assert [r["title"] for r in excluded["results"]] == ["Een ander soort gesprek"]
+
+
+@pytest.mark.parametrize("text, clauses", [
+    ("‘het gaat wel’ opa’s", [("het gaat wel", True), ("opa’s", False)]),
+    ("’s avonds zo’n", [("’s", False), ("avonds", False), ("zo’n", False)]),
+    ("‘opa’s fiets’", [("opa’s fiets", True)]),
+    ("„open", [("open", True)]),
+])
+def test_an_apostrophe_stays_part_of_its_word(text, clauses):
+    assert [(c.text, c.phrase) for c in parse_clauses(text)] == clauses
 
 
 @pytest.mark.parametrize("odd", ['"open haakje (', "-", "*", ")))", "a" * 900, "\ttab",
@@ -184,6 +211,43 @@ def test_a_long_unknown_word_also_finds_its_near_spellings_below_exact_ones(clie
                                                        "Eenzaamheit als dorpsnaam"]
     assert answer["suggestion"] == "eenzaamheid"
     assert api(client, "q=eenzaamhied&exact=1")["total"] == 0
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("informele zorg", "Informeel zorgen voor elkaar in de buurt"),  # by the stem
+    ("senioren wandelen", "Ouderen wandelen samen"),  # by a synonym
+    ("beweegtuin", "Een tuin waar bewoners samen bewegen"),  # by the compound's parts
+    ("“samen wandelen”", "Samen wandelen in het park"),  # a phrase found whole
+])
+def test_no_suggestion_when_every_word_is_found(client, typed, stored):
+    """A word found by its stem, synonyms or parts is no misspelling, even when a word of
+    the vocabulary is one letter away ("informele" was corrected to "informeel")."""
+    factories.example(title=stored, summary="Informeel, senior, beweegtuinen, samenwandelen.",
+                      body="Tekst.")
+    answer = api(client, "q=" + quote(typed))
+    assert answer["total"] == 1 and answer["suggestion"] is None
+
+
+def test_only_the_word_that_matches_nothing_is_corrected(client):
+    factories.example(title="Informeel zorgen voor elkaar in de wijk", body="Tekst.")
+    answer = api(client, "q=informele+wjik")
+    assert answer["suggestion"] == "informele wijk"
+    archived = factories.example(title="Later gearchiveerd over wijkk", body="Tekst.")
+    assert api(client, "q=wijkk")["suggestion"] is None
+    set_status(archived, "archived", factories.user("moderator"))
+    db.session.commit()
+    assert api(client, "q=wijkk")["suggestion"] == "wijk"  # only published words count
+
+
+def test_a_removed_examples_words_are_not_suggested(client):
+    """The vocabulary keeps an archived example's words until its segment is merged."""
+    factories.example(title="Over de wijk", body="Tekst.")
+    archived = factories.example(title="Later gearchiveerd: zwembadproject", body="Tekst.")
+    assert api(client, "q=zwembadprojekt")["suggestion"] == "zwembadproject"
+    set_status(archived, "archived", factories.user("moderator"))
+    db.session.commit()
+    answer = api(client, "q=zwembadprojekt")
+    assert answer["suggestion"] is None and answer["total"] == 0
 
 
 def test_snippets_highlight_and_escape(client):
@@ -357,6 +421,27 @@ def test_snippet_fragments_are_joined_by_one_ellipsis(client):
     factories.example(title="Lange tekst", body=f"mantelzorg {words} mantelzorg {words}")
     snippet = api(client, "q=mantelzorg")["results"][0]["snippet"]
     assert snippet.count("<mark>") == 2 and "… …" not in snippet
+
+
+@pytest.mark.parametrize("gap", [0, 20, 35, 50, 60, 80, 150])
+def test_snippet_fragments_never_show_the_same_text_twice(client, gap):
+    """A second match just past the first fragment's end once got a fragment starting
+    inside the first one: "… te proberen, al … een online variant te proberen, al …"."""
+    before = " ".join(f"voor{n}" for n in range(32))  # ~200 characters before the 2nd match
+    after = " ".join(f"na{n}" for n in range(gap // 4))
+    factories.example(title="Overlap", body=f"mantelzorg {before} {after} mantelzorg "
+                      + " ".join(f"slot{n}" for n in range(40)))
+    snippet = api(client, "q=mantelzorg")["results"][0]["snippet"]
+    others = [w for w in re.findall(r"\w+", re.sub(r"<[^>]+>", "", snippet)) if w != "mantelzorg"]
+    assert snippet.count("<mark>") == 2 and len(others) == len(set(others)), snippet
+
+
+def test_a_heading_ends_before_the_sentence_after_it_in_a_snippet(client):
+    factories.example(title="Kop", body="## Wat we zagen\n\nIn een flat woonden ouderen.\n\n"
+                      "## Vragen?\n\nOf de flat bleef.")
+    snippet = api(client, "q=flat")["results"][0]["snippet"]
+    assert "Wat we zagen. In een <mark>flat</mark>" in snippet
+    assert "Vragen? Of de <mark>flat</mark>" in snippet and "?." not in snippet
 
 
 def test_large_rebuild_writes_segments_in_worker_processes(runner, client, monkeypatch):

@@ -134,12 +134,12 @@ def test_bad_addresses_get_friendly_error_pages(client, url, status):
     assert "Naar de startpagina" in html
 
 
-@pytest.mark.parametrize("query, name", [("page=0", "page"), ("page=-1", "page"),
-                                         ("page=abc", "page"), ("theme=bestaat-niet", "theme")])
-def test_bad_browse_parameters_are_explained(client, query, name):
+@pytest.mark.parametrize("query, label", [("page=0", "Pagina"), ("page=-1", "Pagina"),
+                                          ("page=abc", "Pagina"), ("theme=bestaat-niet", "Thema")])
+def test_bad_browse_parameters_are_explained(client, query, label):
     html = page(client, "/voorbeelden?" + query, 400)
     assert "Deze zoekopdracht kunnen we niet uitvoeren" in html
-    assert f"<code>{name}</code>" in html
+    assert f"<li>{label}: " in html and "<code>" not in html  # named as the page shows it
 
 
 def test_post_to_a_page_is_405_not_500(client):

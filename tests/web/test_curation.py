@@ -200,6 +200,13 @@ def test_synonyms_page_adds_and_removes_groups(client):
     assert response.status_code == 400 and 'id="terms-error"' in text(response)
 
 
+def test_a_synonym_post_without_terms_is_a_400_naming_the_field(client):
+    logged_in(client, "moderator")
+    response = post_form(client, "/beheer/synoniemen", {}, page="/beheer/synoniemen")
+    assert response.status_code == 400 and 'id="terms-error"' in text(response)
+    assert db.session.scalar(select(SynonymGroup)) is None
+
+
 def test_admin_lists_filters_and_changes_roles(client):
     admin = logged_in(client, "admin")
     member = factories.user(email="anna.jansen@zorg.example")

@@ -176,3 +176,18 @@ def test_published_at_carries_a_time_zone(client):
     example = factories.example()
     published_at = client.get(f"/api/v1/examples/{example.id}").get_json()["published_at"]
     assert published_at.endswith("+00:00"), published_at
+
+
+def test_curation_and_moderation_posts_without_their_fields_are_not_a_500(app, client):
+    example = factories.example("submitted")
+    logged_in(client, "admin")
+    token, wrong = csrf_token(client, "/moderatie"), []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint.split(".")[0] not in (
+                "curation", "moderation"):
+            continue
+        url = rule.build({name: example.id for name in rule.arguments})[1]
+        status = client.post(url, data={"csrf_token": token}).status_code
+        if status >= 500:
+            wrong.append((url, status))
+    assert wrong == []

@@ -1,6 +1,6 @@
 """Curation pages through the test client: guards, forms, CSRF, PRG and blocking."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kb.database import db
 from kb.models import Organisation, SynonymGroup, Term, User
@@ -193,11 +193,40 @@ def test_synonyms_page_adds_and_removes_groups(client):
     assert response.status_code == 302
     assert "oudjes, ouderen" in text(client.get("/beheer/synoniemen"))
     group = db.session.scalar(select(SynonymGroup))
-    post_form(client, f"/beheer/synoniemen/{group.id}/verwijderen", {}, page="/beheer/synoniemen")
+    post_form(client, f"/beheer/synoniemen/{group.id}/verwijderen", {"confirm": "1"},
+              page="/beheer/synoniemen")
     assert not db.session.get(SynonymGroup, group.id).active
     response = post_form(client, "/beheer/synoniemen", {"terms": "alleen"},
                          page="/beheer/synoniemen")
     assert response.status_code == 400 and 'id="terms-error"' in text(response)
+
+
+def test_a_group_with_the_terms_of_another_is_refused_naming_it(client):
+    logged_in(client, "moderator")
+    post_form(client, "/beheer/synoniemen", {"terms": "wandelmaatje, beweegmaatje"},
+              page="/beheer/synoniemen")
+    response = post_form(client, "/beheer/synoniemen", {"terms": "Beweegmaatje,  WANDELMAATJE"},
+                         page="/beheer/synoniemen")
+    assert response.status_code == 400
+    assert "er is al een groep met deze termen: wandelmaatje, beweegmaatje" in text(response)
+    assert db.session.scalar(select(func.count(SynonymGroup.id))) == 1
+
+
+def test_removing_a_group_asks_first_and_works_without_javascript(client):
+    logged_in(client, "moderator")
+    post_form(client, "/beheer/synoniemen", {"terms": "oudjes, ouderen"},
+              page="/beheer/synoniemen")
+    group = db.session.scalar(select(SynonymGroup))
+    url = f"/beheer/synoniemen/{group.id}/verwijderen"
+    assert f'href="{url}"' in text(client.get("/beheer/synoniemen"))
+    for asked in (client.get(url), post_form(client, url, {}, page="/beheer/synoniemen")):
+        page = text(asked)
+        assert asked.status_code == 200 and "Deze synoniemgroep verwijderen?" in page
+        assert 'name="confirm" value="1"' in page and "oudjes, ouderen" in page
+        assert db.session.get(SynonymGroup, group.id).active
+    response = post_form(client, url, {"confirm": "1"}, page=url)
+    assert response.status_code == 302 and not db.session.get(SynonymGroup, group.id).active
+    assert "Synoniemen verwijderd." in text(client.get(response.headers["Location"]))
 
 
 def test_a_synonym_post_without_terms_is_a_400_naming_the_field(client):

@@ -1,6 +1,6 @@
 """Curation by moderators: the taxonomy, organisations and synonyms, one module each
 (user administration is the users blueprint's)."""
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -33,6 +33,19 @@ def term_label(term) -> str:
 def term_choices(terms) -> list[tuple[str, str]]:
     """Select options for terms, after a "choose" placeholder."""
     return [("", _("— kies —"))] + [(str(t.id), term_label(t)) for t in terms]
+
+
+def confirmed() -> bool:
+    """Whether a post comes from a confirmation page (its yes button)."""
+    return request.form.get("confirm") == "1"
+
+
+def confirm_page(title: str, consequences: list[str], action: str, yes: str, back: str,
+                 **fields):
+    """Ask before a change that cannot be undone: what it does, then yes (posting `fields`
+    again, confirmed) or back."""
+    return render_template("curation/confirm.html", title=title, consequences=consequences,
+                           action=action, yes=yes, back=back, fields=fields)
 
 
 @bp.get("/")

@@ -48,7 +48,8 @@ def test_0007_adds_the_evidence_types_to_an_existing_installation(app):
     factories.example("published", evidence_types=["cijfers"])
     db.session.remove()
     downgrade(revision="0006")
-    assert db.session.query(Term).filter(Term.kind == "evidence_type").count() == 0
+    # (only the columns 0006 has: later ones, such as term.merged_into_id, are not there yet)
+    assert db.session.query(Term.id).filter(Term.kind == "evidence_type").count() == 0
     db.session.remove()
     upgrade()
     slugs = [term.slug for term in db.session.query(Term).filter(

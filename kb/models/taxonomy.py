@@ -1,6 +1,6 @@
 """Taxonomy terms: dimensions, themes, organisation types, levels, settings, target groups."""
 from flask_babel import get_locale
-from sqlalchemy import Boolean, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kb.database import db
@@ -20,6 +20,8 @@ class Term(db.Model):
     label_en: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when merged into another term: old links with this slug then find that one's.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("term.id"), nullable=True)
 
     @property
     def label(self) -> str:

@@ -1,5 +1,7 @@
 """The audit log of security-relevant events: logins and failed logins, passwords, second
-factors, invitations, roles and blocks, moderation decisions, exports, deleted accounts.
+factors, invitations, roles and blocks, moderation decisions, exports, deleted accounts,
+and the curation that cannot be undone or changes what visitors see: merged organisations
+and taxonomy values, edited organisations, values (de)activated.
 
 Other services call `record(kind, actor, subject, **detail)` where the change happens, so
 that the event is written in the same transaction as the change (a failed operation leaves
@@ -32,6 +34,8 @@ KINDS = (
     "second_factor_failed", "recovery_code_used",
     "role_changed", "blocked", "unblocked",
     "moderation_decision", "export", "account_deleted",
+    "organisation_edited", "organisation_merged", "term_merged", "term_deactivated",
+    "term_activated",
 )
 MAX_DETAIL = 1000  # characters of JSON: a few small values, never a text
 SECRET_WORDS = ("password", "wachtwoord", "token", "secret")  # never in a detail's name

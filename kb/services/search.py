@@ -48,11 +48,30 @@ def _known_values(name: str) -> set[str]:
     return set(db.session.scalars(select(Term.slug).where(Term.kind == name)))
 
 
+def _merged_slugs(name: str) -> dict[str, str]:
+    """The slugs of a taxonomy's merged terms, each with the slug its examples now carry
+    (through a chain of merges), so that old links still find them."""
+    terms = {term.id: term for term in db.session.scalars(select(Term).where(Term.kind == name))}
+    aliases = {}
+    for term in terms.values():
+        target, seen = term, {term.id}
+        while target.merged_into_id in terms and target.merged_into_id not in seen:
+            target = terms[target.merged_into_id]
+            seen.add(target.id)
+        if target is not term:
+            aliases[term.slug] = target.slug
+    return aliases
+
+
 def _filter_values(args, name: str, errors: dict) -> list[str]:
-    """The validated values of one repeatable filter."""
+    """The validated values of one repeatable filter (a merged term's as the one it went
+    into)."""
     values = list(dict.fromkeys(v for v in args.getlist(name) if v != ""))
     if not values:
         return []
+    if name in TERM_FACETS:
+        aliases = _merged_slugs(name)
+        values = list(dict.fromkeys(aliases.get(v, v) for v in values))
     if name == "year":
         bad = [v for v in values if not re.fullmatch(r"(19|20)[0-9][0-9]", v)]
     elif name in TERM_FACETS:

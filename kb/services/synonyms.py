@@ -14,11 +14,16 @@ MAX_TERMS = 12
 MAX_TERM_LENGTH = 60
 
 
+def _normal(term: str) -> str:
+    """A term as stored and compared: spaces collapsed, lower case."""
+    return " ".join(term.split()).lower()
+
+
 def clean_terms(terms: str | list[str]) -> list[str]:
     """Validate a group: 2 to MAX_TERMS distinct terms of 2 to MAX_TERM_LENGTH characters."""
     if isinstance(terms, str):
         terms = terms.split(",")
-    cleaned = list(dict.fromkeys(" ".join(t.split()).lower() for t in terms if t.strip()))
+    cleaned = list(dict.fromkeys(_normal(t) for t in terms if t.strip()))
     if not 2 <= len(cleaned) <= MAX_TERMS:
         raise Invalid({"terms": _("geef 2 tot %(max)d termen, gescheiden door komma's",
                                   max=MAX_TERMS)})
@@ -29,13 +34,31 @@ def clean_terms(terms: str | list[str]) -> list[str]:
     return cleaned
 
 
+def _check_new_group(terms: list[str]) -> None:
+    """Refuse the terms of an active group again, in any order or case: it would be listed
+    twice and change nothing."""
+    for group in synonym_groups():
+        if {_normal(term) for term in group.term_list} == set(terms):
+            raise Invalid({"terms": _("er is al een groep met deze termen: %(terms)s",
+                                      terms=", ".join(group.term_list))})
+
+
 @unit_of_work
 def add_synonym_group(actor, terms: str | list[str]) -> SynonymGroup:
     """Add a group; search uses it from the next request on (no reindex needed)."""
     perm.require(perm.can_add_synonym_group(actor))
-    group = SynonymGroup(terms=", ".join(clean_terms(terms)),
-                         created_by_id=getattr(actor, "id", None))
+    cleaned = clean_terms(terms)
+    _check_new_group(cleaned)
+    group = SynonymGroup(terms=", ".join(cleaned), created_by_id=getattr(actor, "id", None))
     db.session.add(group)
+    return group
+
+
+def synonym_group(group_id: int) -> SynonymGroup:
+    """An active group by id, or NotFound."""
+    group = db.session.get(SynonymGroup, group_id)
+    if group is None or not group.active:
+        raise NotFound()
     return group
 
 
@@ -43,9 +66,7 @@ def add_synonym_group(actor, terms: str | list[str]) -> SynonymGroup:
 def remove_synonym_group(actor, group_id: int) -> SynonymGroup:
     """Switch a group off (kept, with when)."""
     perm.require(perm.can_remove_synonym_group(actor))
-    group = db.session.get(SynonymGroup, group_id)
-    if group is None or not group.active:
-        raise NotFound()
+    group = synonym_group(group_id)
     group.active, group.updated_at = False, utcnow()
     return group
 

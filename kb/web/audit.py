@@ -9,6 +9,9 @@ from wtforms import SelectField, StringField
 from kb.services import audit
 from kb.services import permissions as perm
 from kb.services.errors import Invalid
+from kb.taxonomy import kind_titles
+from kb.web.curation import accounts_moved, examples_moved
+from kb.web.curation.organisations import field_label as organisation_field_label
 from kb.web.forms import Form, show_errors
 from kb.web.helpers import page_arg
 from kb.web.users import role_titles
@@ -37,6 +40,11 @@ KIND_LABELS = {  # translated when shown
     "moderation_decision": _l("moderatiebesluit"),
     "export": _l("export"),
     "account_deleted": _l("account verwijderd"),
+    "organisation_edited": _l("organisatie gewijzigd"),
+    "organisation_merged": _l("organisaties samengevoegd"),
+    "term_merged": _l("taxonomiewaarden samengevoegd"),
+    "term_deactivated": _l("taxonomiewaarde gedeactiveerd"),
+    "term_activated": _l("taxonomiewaarde geactiveerd"),
 }
 REASONS = {"password": _l("verkeerd wachtwoord of onbekend adres"),
            "blocked": _l("account geblokkeerd"),
@@ -103,6 +111,13 @@ DETAIL_TEXTS = {
     "role": lambda value: _("rol: %(role)s", role=role_titles().get(value, value)),
     "factor": lambda value: FACTORS.get(value, value),
     "left": lambda value: _("nog %(n)s herstelcodes over", n=value),
+    "organisation": lambda value: f"„{value}”",
+    "term": lambda value: f"„{value}”",
+    "taxonomy": lambda value: kind_titles().get(value, value),
+    "examples": lambda value: examples_moved(value),
+    "accounts": lambda value: accounts_moved(value),
+    "fields": lambda value: _("gewijzigd: %(fields)s",
+                              fields=", ".join(map(organisation_field_label, value))),
 }
 
 

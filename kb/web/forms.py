@@ -4,6 +4,7 @@ checks every POST app-wide, so these do not check the token again."""
 from flask import flash, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from kb.services.errors import Invalid
@@ -19,6 +20,14 @@ class Form(FlaskForm):
             if field.type == "CSRFTokenField":
                 render_kw = {**render_kw, "id": False}
             return super().render_field(field, render_kw)
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        """Fill the fields as WTForms does; a text field missing from the post reads as
+        empty, as a browser sends it, so services get text and never None."""
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        for field in self:
+            if isinstance(field, StringField) and field.data is None:
+                field.data = ""
 
 
 def required(message=None) -> InputRequired:

@@ -135,11 +135,17 @@ def _item_url(example_id: int) -> str:
     return url_for(".item", example_id=example_id)
 
 
+def _queue_page(bulk: SimpleNamespace | None = None, status: int = 200):
+    """The queue; a refused bulk form comes back as it was sent (`bulk`), with why."""
+    bulk = bulk or SimpleNamespace(target="", chosen=set(), decision="", reason="", errors={})
+    return render_template("moderation/queue.html", queue=moderation.queue(current_user),
+                           recheck_due=recheck.count_due(), bulk=bulk), status
+
+
 @bp.get("/moderatie")
 def queue():
     """The moderation queue: new submissions, pending edits and open reports."""
-    return render_template("moderation/queue.html", queue=moderation.queue(current_user),
-                           recheck_due=recheck.count_due())
+    return _queue_page()
 
 
 def _render_item(example_id: int, form: DecisionForm, status: int = 200):
@@ -214,19 +220,29 @@ def decide(example_id: int):
     return redirect(_back(url_for(".queue")))
 
 
+def _bulk_done(decision: str, count: int) -> str:
+    """What a bulk action did, in words: decisions on examples, or reports handled."""
+    if decision == "resolve":
+        return ngettext("%(num)d melding afgehandeld.", "%(num)d meldingen afgehandeld.", count)
+    if decision == "dismiss":
+        return ngettext("%(num)d melding terzijde gelegd.", "%(num)d meldingen terzijde gelegd.",
+                        count)
+    return ngettext("%(num)d besluit genomen.", "%(num)d besluiten genomen.", count)
+
+
 @bp.post("/moderatie/bulk")
 def bulk():
     """One decision for the chosen submissions or reports; says which could not be done."""
+    ids, decision = request.form.getlist("ids"), request.form.get("decision", "")
+    reason = request.form.get("reason", "")
     try:
-        outcome = moderation.decide_many(current_user, request.form.getlist("ids"),
-                                         request.form.get("decision", ""),
-                                         request.form.get("reason", ""))
-    except Invalid as exc:
-        flash(" ".join(str(message) for message in exc.errors.values()), "error")
-        return redirect(url_for(".queue"))
+        outcome = moderation.decide_many(current_user, ids, decision, reason)
+    except Invalid as exc:  # nothing was done: the form again, with what was chosen and typed
+        target = "reports" if decision in moderation.REPORT_ACTIONS else "examples"
+        return _queue_page(SimpleNamespace(target=target, chosen=set(ids), decision=decision,
+                                           reason=reason, errors=exc.errors), 400)
     if outcome.done:
-        flash(ngettext("%(num)d besluit genomen.", "%(num)d besluiten genomen.",
-                       len(outcome.done)), "success")
+        flash(_bulk_done(decision, len(outcome.done)), "success")
     for what, why in outcome.failed.values():
         flash(_("Niet gelukt voor %(what)s: %(why)s", what=what, why=why), "error")
     return redirect(url_for(".queue"))

@@ -1,4 +1,6 @@
 """The audit log page for admins: what it shows, who may open it, and bad filters."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -126,3 +128,25 @@ def test_a_deleted_account_shows_as_such_not_as_its_placeholder_address(client):
     page = text(client.get(f"{LOG}?kind=account_deleted"))
     assert "verwijderd account" in page and "praktijkbank.invalid" not in page
     assert "weg@zorg.example" not in page
+
+
+def _hides_a_cell_of(selector: str, classes: set[str]) -> bool:
+    """Whether a CSS selector such as `.listing:not(.x) td:nth-child(3)` picks cells of a
+    table with these classes (its first part is the table's, its last the cell's)."""
+    parts = selector.split()
+    if len(parts) < 2 or not parts[0].startswith(".") or parts[-1][:2] not in ("td", "th"):
+        return False
+    excluded = set(re.findall(r":not\(\.([\w-]+)\)", parts[0]))
+    required = set(re.findall(r"\.([\w-]+)", re.sub(r":not\([^)]*\)", "", parts[0])))
+    return required <= classes and not excluded & classes
+
+
+def test_the_phone_layout_keeps_every_column_of_the_log(client):
+    logged_in(client, "admin")
+    classes = set(re.search(r'<table class="([^"]*audit-listing[^"]*)"', text(client.get(LOG)))
+                  .group(1).split())
+    css = re.sub(r"/\*.*?\*/", "", text(client.get("/static/style.css")), flags=re.S)
+    hiding = [selector.strip() for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+              if re.search(r"display:\s*none", body) for selector in selectors.split(",")
+              if _hides_a_cell_of(selector.strip(), classes)]
+    assert hiding == []

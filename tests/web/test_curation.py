@@ -1,9 +1,11 @@
 """Curation pages through the test client: guards, forms, CSRF, PRG and blocking."""
+import html
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kb.database import db
-from kb.models import Organisation, SynonymGroup, Term, User
+from kb.models import AuditEvent, Organisation, SynonymGroup, Term, User
 from kb.services.taxonomy import term_by_slug
 from tests import factories
 from tests.dbtools import snapshot
@@ -121,7 +123,8 @@ def test_rename_deactivate_move_and_merge_a_term(client):
     post_form(client, f"{page}/deactiveren", {}, page=page)
     assert not db.session.get(Term, dementie).active
     post_form(client, f"{page}/activeren", {}, page=page)
-    response = post_form(client, f"{page}/samenvoegen", {"target": str(mantelzorg)}, page=page)
+    response = post_form(client, f"{page}/samenvoegen", {"target": str(mantelzorg),
+                                                        "confirm": "1"}, page=page)
     assert response.headers["Location"].endswith(f"/beheer/taxonomie/{mantelzorg}")
     assert not db.session.get(Term, dementie).active
 
@@ -159,10 +162,86 @@ def test_organisations_add_edit_and_merge(client):
     assert renamed.partner and renamed.slug == "buurtkracht"
     source = organisation_id("Buurthuis De Linde")
     response = post_form(client, f"/beheer/organisaties/{source}/samenvoegen",
-                         {"target": str(renamed.id)}, page=page)
+                         {"target": str(renamed.id), "confirm": "1"}, page=page)
     assert response.headers["Location"].endswith(f"/beheer/organisaties/{renamed.id}")
     assert db.session.get(Organisation, source) is None
     assert "Organisaties samengevoegd." in text(client.get(response.headers["Location"]))
+
+
+def _audit_kinds() -> list[str]:
+    """The kinds of the audit events, oldest first."""
+    return list(db.session.scalars(select(AuditEvent.kind).order_by(AuditEvent.id)))
+
+
+def test_merging_organisations_asks_first_saying_what_moves_and_is_logged(client):
+    factories.example(organisation="Buurthuis De Linde")
+    factories.example(organisation="Buurtkracht")
+    moderator = logged_in(client, "moderator")
+    source, target = organisation_id("Buurthuis De Linde"), organisation_id("Buurtkracht")
+    url = f"/beheer/organisaties/{source}/samenvoegen"
+    asked = post_form(client, url, {"target": str(target)}, page=f"/beheer/organisaties/{source}")
+    page = html.unescape(text(asked))
+    assert asked.status_code == 200
+    assert "„Buurthuis De Linde” samenvoegen met „Buurtkracht”?" in page
+    assert "1 voorbeeld en 0 accounts gaan naar „Buurtkracht”; dit kan niet ongedaan worden." \
+        in page
+    assert 'name="confirm" value="1"' in page and f'name="target" value="{target}"' in page
+    assert db.session.get(Organisation, source) is not None
+    assert "organisation_merged" not in _audit_kinds()
+    done = post_form(client, url, {"target": str(target), "confirm": "1"}, page=url)
+    assert done.status_code == 302 and db.session.get(Organisation, source) is None
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "organisation_merged"))
+    assert event.actor_id == moderator.id
+    assert event.detail == {"before": "Buurthuis De Linde", "after": "Buurtkracht",
+                            "examples": 1, "accounts": 0}
+
+
+def test_merging_terms_asks_first_and_is_logged_as_is_deactivating(client):
+    factories.example(themes=["dementie"])
+    logged_in(client, "moderator")
+    dementie, mantelzorg = term_id("theme", "dementie"), term_id("theme", "mantelzorg")
+    url = f"/beheer/taxonomie/{dementie}/samenvoegen"
+    asked = post_form(client, url, {"target": str(mantelzorg)}, page="/beheer/taxonomie")
+    page = html.unescape(text(asked))
+    assert asked.status_code == 200 and "„Dementie” samenvoegen met „Mantelzorg”?" in page
+    assert "„Mantelzorg” komt in plaats van „Dementie” bij 1 voorbeeld; dit kan niet ongedaan" \
+        in page
+    assert db.session.get(Term, dementie).active and "term_merged" not in _audit_kinds()
+    post_form(client, url, {"target": str(mantelzorg), "confirm": "1"}, page=url)
+    assert not db.session.get(Term, dementie).active
+    post_form(client, f"/beheer/taxonomie/{mantelzorg}/deactiveren", {}, page=url)
+    assert _audit_kinds()[-2:] == ["term_merged", "term_deactivated"]
+
+
+def test_old_links_with_a_merged_terms_slug_find_its_examples(client):
+    factories.example(themes=["dementie"], title="Geheugenkoffie in de bibliotheek")
+    logged_in(client, "moderator")
+    dementie, mantelzorg = term_id("theme", "dementie"), term_id("theme", "mantelzorg")
+    post_form(client, f"/beheer/taxonomie/{dementie}/samenvoegen",
+              {"target": str(mantelzorg), "confirm": "1"}, page="/beheer/taxonomie")
+    for url in ("/zoeken?theme=dementie", "/api/v1/search?theme=dementie"):
+        response = client.get(url)
+        assert response.status_code == 200 and "Geheugenkoffie in de bibliotheek" in \
+            html.unescape(text(response)), url
+    post_form(client, f"/beheer/taxonomie/{dementie}/activeren", {}, page="/beheer/taxonomie")
+    assert "Geheugenkoffie" not in text(client.get("/zoeken?theme=dementie"))  # its own again
+
+
+def test_the_audit_log_names_curation_events_in_words(client):
+    factories.example(organisation="Buurthuis De Linde")
+    logged_in(client, "admin")
+    source, target = organisation_id("Buurthuis De Linde"), organisation_id("Participe")
+    post_form(client, f"/beheer/organisaties/{source}/samenvoegen",
+              {"target": str(target), "confirm": "1"}, page="/beheer/organisaties")
+    page = html.unescape(text(client.get("/beheer/audit?kind=organisation_merged")))
+    assert "organisaties samengevoegd" in page
+    assert "Buurthuis De Linde → Participe; 1 voorbeeld; 0 accounts" in page
+    url = f"/beheer/organisaties/{target}"
+    post_form(client, url, {"name": "Participe Leiden", "slug": "", "partner": "y",
+                            "type": str(term_id("organisation_type", "welzijn"))}, page=url)
+    page = html.unescape(text(client.get("/beheer/audit?kind=organisation_edited")))
+    assert "organisatie gewijzigd" in page
+    assert "„Participe Leiden”; gewijzigd: Naam" in page
 
 
 def test_organisation_errors_keep_what_was_typed(client):
@@ -193,11 +272,47 @@ def test_synonyms_page_adds_and_removes_groups(client):
     assert response.status_code == 302
     assert "oudjes, ouderen" in text(client.get("/beheer/synoniemen"))
     group = db.session.scalar(select(SynonymGroup))
-    post_form(client, f"/beheer/synoniemen/{group.id}/verwijderen", {}, page="/beheer/synoniemen")
+    post_form(client, f"/beheer/synoniemen/{group.id}/verwijderen", {"confirm": "1"},
+              page="/beheer/synoniemen")
     assert not db.session.get(SynonymGroup, group.id).active
     response = post_form(client, "/beheer/synoniemen", {"terms": "alleen"},
                          page="/beheer/synoniemen")
     assert response.status_code == 400 and 'id="terms-error"' in text(response)
+
+
+def test_a_group_with_the_terms_of_another_is_refused_naming_it(client):
+    logged_in(client, "moderator")
+    post_form(client, "/beheer/synoniemen", {"terms": "wandelmaatje, beweegmaatje"},
+              page="/beheer/synoniemen")
+    response = post_form(client, "/beheer/synoniemen", {"terms": "Beweegmaatje,  WANDELMAATJE"},
+                         page="/beheer/synoniemen")
+    assert response.status_code == 400
+    assert "er is al een groep met deze termen: wandelmaatje, beweegmaatje" in text(response)
+    assert db.session.scalar(select(func.count(SynonymGroup.id))) == 1
+
+
+def test_removing_a_group_asks_first_and_works_without_javascript(client):
+    logged_in(client, "moderator")
+    post_form(client, "/beheer/synoniemen", {"terms": "oudjes, ouderen"},
+              page="/beheer/synoniemen")
+    group = db.session.scalar(select(SynonymGroup))
+    url = f"/beheer/synoniemen/{group.id}/verwijderen"
+    assert f'href="{url}"' in text(client.get("/beheer/synoniemen"))
+    for asked in (client.get(url), post_form(client, url, {}, page="/beheer/synoniemen")):
+        page = text(asked)
+        assert asked.status_code == 200 and "Deze synoniemgroep verwijderen?" in page
+        assert 'name="confirm" value="1"' in page and "oudjes, ouderen" in page
+        assert db.session.get(SynonymGroup, group.id).active
+    response = post_form(client, url, {"confirm": "1"}, page=url)
+    assert response.status_code == 302 and not db.session.get(SynonymGroup, group.id).active
+    assert "Synoniemen verwijderd." in text(client.get(response.headers["Location"]))
+
+
+def test_a_synonym_post_without_terms_is_a_400_naming_the_field(client):
+    logged_in(client, "moderator")
+    response = post_form(client, "/beheer/synoniemen", {}, page="/beheer/synoniemen")
+    assert response.status_code == 400 and 'id="terms-error"' in text(response)
+    assert db.session.scalar(select(SynonymGroup)) is None
 
 
 def test_admin_lists_filters_and_changes_roles(client):

@@ -190,3 +190,18 @@ def test_a_refused_parameter_is_named_with_its_reason(client):
     assert "Pagina: moet een geheel getal van 1 tot" in paged.get_data(as_text=True)
     assert "browser (or proxy)" not in paged.get_data(as_text=True)
     assert client.get("/organisaties/hecht?page=").status_code == 200
+
+
+def test_curation_and_moderation_posts_without_their_fields_are_not_a_500(app, client):
+    example = factories.example("submitted")
+    logged_in(client, "admin")
+    token, wrong = csrf_token(client, "/moderatie"), []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint.split(".")[0] not in (
+                "curation", "moderation"):
+            continue
+        url = rule.build({name: example.id for name in rule.arguments})[1]
+        status = client.post(url, data={"csrf_token": token}).status_code
+        if status >= 500:
+            wrong.append((url, status))
+    assert wrong == []

@@ -264,3 +264,25 @@ def test_mine_shows_no_import_as_the_moderators_reaction(client):
     page = text(client.get("/mijn-voorbeelden"))
     assert "Reactie van de moderator" not in page
     assert "Geïmporteerd" in page and "import</blockquote>" not in page
+
+
+def moderation_tabs(page: str) -> list[tuple[str, str]]:
+    """(aria-current, label) of the marked tabs in the moderation navigation."""
+    tabs = re.search(r'<nav class="moderation-nav".*?</nav>', page, re.S).group(0)
+    return re.findall(r'<a href="[^"]+" aria-current="(\w+)">([^<]+)</a>', tabs)
+
+
+def test_an_example_marks_the_tab_it_belongs_to(moderator_client):
+    author = factories.user()
+    submitted = factories.example("submitted")
+    edited = factories.example("published", author=author)
+    update_example(author, edited.id, record(ref=edited.ref, title="Koffieochtend in de moskee"))
+    published, archived = factories.example("published"), factories.example("archived")
+    changes = factories.example("changes_requested")
+    expected = {submitted: [("true", "Wachtrij")], edited: [("true", "Wachtrij")],
+                published: [("true", "Gepubliceerd en gearchiveerd")],
+                archived: [("true", "Gepubliceerd en gearchiveerd")], changes: []}
+    for example, tabs in expected.items():
+        page = text(moderator_client.get(f"/moderatie/voorbeelden/{example.id}"))
+        assert moderation_tabs(page) == tabs, example.status
+    assert moderation_tabs(text(moderator_client.get("/moderatie"))) == [("page", "Wachtrij")]

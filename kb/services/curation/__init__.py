@@ -5,6 +5,7 @@ from kb.services.curation.organisations import (
            edit_organisation,
            get_organisation,
            merge_organisation,
+           organisation_merge,
            organisation_types,
            organisations_overview,
 )
@@ -19,10 +20,12 @@ from kb.services.curation.terms import (
            set_term_position,
            taxonomy_overview,
            term_by_id,
+           term_merge,
            term_usage,
 )
 
 __all__ = ["activate_term", "add_organisation", "add_term", "deactivate_term",
            "edit_organisation", "example_ids_with_term", "get_organisation", "merge_organisation",
-           "merge_term", "move_term", "organisation_types", "organisations_overview",
-           "rename_term", "set_term_position", "taxonomy_overview", "term_by_id", "term_usage"]
+           "merge_term", "move_term", "organisation_merge", "organisation_types",
+           "organisations_overview", "rename_term", "set_term_position", "taxonomy_overview",
+           "term_by_id", "term_merge", "term_usage"]

@@ -1,10 +1,12 @@
 """Curating organisations: added, edited, merged."""
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from kb.database import db
 from kb.models import Example, Organisation, Term, User
+from kb.services import audit
 from kb.services import permissions as perm
 from kb.services.attachments import logo_png
 from kb.services.curation.shared import (
@@ -131,8 +133,13 @@ def edit_organisation(actor, organisation_id: int, values: dict) -> Organisation
     organisation = get_organisation(organisation_id)
     clean = _clean_organisation(values, organisation)
     indexed = (clean["name"], clean["slug"]) != (organisation.name, organisation.slug)
+    changed = [key for key, value in clean.items() if getattr(organisation, key) != value
+               and key != "has_logo"]
     for key, value in clean.items():
         setattr(organisation, key, value)
+    if changed:
+        audit.record("organisation_edited", actor, organisation=organisation.name,
+                     fields=changed)
     if indexed:  # the name is indexed as text and the slug is the facet value
         reindex_published(db.session.scalars(select(Example.id).where(
             Example.organisation_id == organisation.id)))
@@ -147,16 +154,37 @@ def _rewrite_pending_organisation(source: Organisation, target: Organisation) ->
             revision.data = {**revision.data, "organisation": target.name}
 
 
+@dataclass(frozen=True)
+class OrganisationMerge:
+    """What merging one organisation into another moves."""
+
+    source: Organisation
+    target: Organisation
+    examples: int
+    accounts: int
+
+
+def organisation_merge(source_id: int, target_id) -> OrganisationMerge:
+    """What merging source into target would move (to confirm first); Invalid as the merge."""
+    source = get_organisation(source_id)
+    target = row_by_typed_id(Organisation, target_id)
+    if target is None or target.id == source.id:
+        raise Invalid({"target": _("kies een andere organisatie")})
+    examples = db.session.scalar(select(func.count(Example.id)).where(
+        Example.organisation_id == source.id))
+    accounts = db.session.scalar(select(func.count(User.id)).where(
+        User.organisation_id == source.id))
+    return OrganisationMerge(source, target, examples, accounts)
+
+
 @unit_of_work
 def merge_organisation(actor, source_id: int, target_id) -> tuple[Organisation, int]:
     """Move every example and account from source to target, then delete source.
 
     Returns the target and how many examples moved."""
     perm.require(perm.can_merge_organisation(actor))
-    source = get_organisation(source_id)
-    target = row_by_typed_id(Organisation, target_id)
-    if target is None or target.id == source.id:
-        raise Invalid({"target": _("kies een andere organisatie")})
+    plan = organisation_merge(source_id, target_id)
+    source, target = plan.source, plan.target
     moved = list(db.session.scalars(select(Example.id).where(
         Example.organisation_id == source.id)))
     db.session.execute(update(Example.__table__).where(Example.organisation_id == source.id)
@@ -166,6 +194,8 @@ def merge_organisation(actor, source_id: int, target_id) -> tuple[Organisation, 
     db.session.expire_all()  # loaded examples and accounts still point at the source
     _rewrite_pending_organisation(source, target)
     reindex_published(moved)
+    audit.record("organisation_merged", actor, before=source.name, after=target.name,
+                 examples=plan.examples, accounts=plan.accounts)
     # Examples and accounts are the only rows that reference an organisation, and both
     # were repointed above: deleting the source leaves nothing dangling. (Organisation
     # has no active flag; a kept, empty duplicate would only confuse the lists.)

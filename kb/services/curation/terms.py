@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, select, update
 from kb import taxonomy
 from kb.database import db
 from kb.models import KINDS, Example, Organisation, Term, example_term
+from kb.services import audit
 from kb.services import permissions as perm
 from kb.services.curation.shared import (
     clean_label,
@@ -147,6 +148,8 @@ def deactivate_term(actor, term_id: int) -> Term:
     if term.active and not others:
         # Forms need at least one value of every kind.
         raise Invalid({"term": _("dit is de laatste actieve waarde van deze soort")})
+    if term.active:
+        audit.record("term_deactivated", actor, term=term.label_nl, taxonomy=term.kind)
     term.active = False
     return term
 
@@ -156,18 +159,22 @@ def activate_term(actor, term_id: int) -> Term:
     """Offer a term again for new records."""
     perm.require(perm.can_activate_term(actor))
     term = term_by_id(term_id)
-    term.active = True
+    if not term.active:
+        audit.record("term_activated", actor, term=term.label_nl, taxonomy=term.kind)
+    term.active, term.merged_into_id = True, None  # in use again: its slug is its own
     return term
 
 
-def _merge_target(source: Term, target_id) -> Term:
-    """The term to merge into: another, active term of the same kind."""
+def term_merge(source_id: int, target_id) -> tuple[Term, Term, int]:
+    """The source, the term to merge into (another, active term of the same kind) and how
+    many examples would move (to confirm first); Invalid as the merge."""
+    source = term_by_id(source_id)
     target = row_by_typed_id(Term, target_id)
     if target is None or target.kind != source.kind or target.id == source.id:
         raise Invalid({"target": _("kies een andere waarde van dezelfde soort")})
     if not target.active:
         raise Invalid({"target": _("kies een actieve waarde")})
-    return target
+    return source, target, len(example_ids_with_term(source))
 
 
 def _move_term_rows(source: Term, target: Term) -> None:
@@ -208,12 +215,13 @@ def merge_term(actor, source_id: int, target_id) -> tuple[Term, int]:
 
     Returns the target and how many examples moved."""
     perm.require(perm.can_merge_term(actor))
-    source = term_by_id(source_id)
-    target = _merge_target(source, target_id)
+    source, target, _count = term_merge(source_id, target_id)
     moved = example_ids_with_term(source)
     _move_term_rows(source, target)
     _rewrite_pending_terms(source, target)
     expire_examples(moved)
-    source.active = False
+    source.active, source.merged_into_id = False, target.id  # old links find the target
     reindex_published(moved)
+    audit.record("term_merged", actor, before=source.label_nl, after=target.label_nl,
+                 taxonomy=source.kind, examples=len(moved))
     return target, len(moved)

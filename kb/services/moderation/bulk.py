@@ -26,14 +26,15 @@ class BulkOutcome:
     failed: dict[int, tuple[str, str]] = field(default_factory=dict)  # id: (what, why)
 
 
-def _ids(raw_ids) -> list[int]:
+def _ids(raw_ids, decision: str) -> list[int]:
     """The chosen ids: whole numbers, each once, at least one and at most MAX_ITEMS."""
     ids = [parse_int(str(value), 1) for value in raw_ids]
     if any(value is None for value in ids):
         raise Invalid({"ids": _("alleen nummers van voorbeelden of meldingen")})
     ids = list(dict.fromkeys(ids))
     if not ids:
-        raise Invalid({"ids": _("kies minstens één")})
+        raise Invalid({"ids": _("Kies minstens één inzending of bewerking.")
+                       if decision in DECISIONS else _("Kies minstens één melding.")})
     if len(ids) > MAX_ITEMS:
         raise Invalid({"ids": _("hoogstens %(max)d tegelijk", max=MAX_ITEMS)})
     return ids
@@ -64,7 +65,7 @@ def decide_many(actor, raw_ids, decision: str, reason: str | None = "") -> BulkO
     if decision not in (*DECISIONS, *REPORT_ACTIONS):
         raise Invalid({"decision": _("Kies publiceren, aanpassingen vragen, afwijzen, "
                                      "afhandelen of terzijde leggen.")})
-    ids = _ids(raw_ids)
+    ids = _ids(raw_ids, decision)
     note = clean_reason(decision, reason) if decision in DECISIONS else (reason or "")
     outcome = BulkOutcome(decision)
     for item_id in ids:

@@ -1,5 +1,5 @@
 """Curation of organisations: added, edited and merged."""
-from flask import render_template
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -7,7 +7,15 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from kb.services import curation
-from kb.web.curation import MergeForm, bp, term_choices
+from kb.web.curation import (
+    MergeForm,
+    accounts_moved,
+    bp,
+    confirm_page,
+    examples_moved,
+    merge_in_two_steps,
+    term_choices,
+)
 from kb.web.forms import Form, done, submitted
 
 
@@ -25,6 +33,12 @@ class OrganisationForm(Form):
     logo = FileField(_l("Logo"), description=_l("Een afbeelding (JPEG, PNG, GIF of WebP), "
                                                 "hoogstens 2 MB; wordt verkleind"))
     remove_logo = BooleanField(_l("Logo verwijderen"))
+
+
+def field_label(name: str) -> str:
+    """The label of a field of the organisation form, in words (the audit log names them)."""
+    field = getattr(OrganisationForm, name, None)
+    return str(field.args[0]) if field is not None else name
 
 
 def _organisation_form(organisation=None) -> OrganisationForm:
@@ -101,12 +115,27 @@ def edit_organisation(organisation_id: int):
     return _organisation_page(item, form=form, status=400)
 
 
+def _confirm_merge(plan):
+    """What merging moves, to confirm."""
+    source, target = plan.source.name, plan.target.name
+    return confirm_page(
+        _("„%(source)s” samenvoegen met „%(target)s”?", source=source, target=target),
+        [_("%(examples)s en %(accounts)s gaan naar „%(target)s”; dit kan niet ongedaan "
+           "worden.", examples=examples_moved(plan.examples),
+           accounts=accounts_moved(plan.accounts), target=target),
+         _("Daarna wordt „%(source)s” verwijderd.", source=source)],
+        url_for(".merge_organisation", organisation_id=plan.source.id), _("Ja, samenvoegen"),
+        url_for(".organisation", organisation_id=plan.source.id), target=plan.target.id)
+
+
 @bp.post("/organisaties/<int:organisation_id>/samenvoegen")
 def merge_organisation(organisation_id: int):
-    """Merge an organisation into another; the source is removed."""
+    """Merge an organisation into another once confirmed; the source is removed."""
     item, form = curation.get_organisation(organisation_id), MergeForm()
-    if submitted(form, lambda: curation.merge_organisation(current_user, organisation_id,
-                                                            form.target.data)):
-        return done(_("Organisaties samengevoegd."), ".organisation",
-                     organisation_id=int(form.target.data))
-    return _organisation_page(item, merge=form, status=400)
+    return merge_in_two_steps(
+        form, lambda target: curation.organisation_merge(organisation_id, target),
+        lambda target: curation.merge_organisation(current_user, organisation_id, target),
+        _confirm_merge,
+        lambda: done(_("Organisaties samengevoegd."), ".organisation",
+                     organisation_id=int(form.target.data)),
+        lambda: _organisation_page(item, merge=form, status=400))

@@ -1,12 +1,12 @@
 """Curation of the search synonyms: the moderators' own groups."""
-from flask import render_template
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import StringField
 
 from kb.services import synonyms
-from kb.web.curation import bp
+from kb.web.curation import bp, confirm_page, confirmed
 from kb.web.forms import Form, button, done, submitted
 
 
@@ -39,8 +39,29 @@ def add_synonym_group():
     return _synonyms_page(form, 400)
 
 
+def _confirm_removal(group_id: int):
+    """Ask before a group is removed: search stops joining its words."""
+    group = synonyms.synonym_group(group_id)
+    return confirm_page(
+        _("Deze synoniemgroep verwijderen?"),
+        [_("Zoeken op een van deze woorden vindt de andere dan niet meer: %(terms)s",
+           terms=", ".join(group.term_list)),
+         _("Dat geldt vanaf de volgende zoekopdracht; je kunt de groep later opnieuw "
+           "toevoegen.")],
+        url_for(".remove_synonym_group", group_id=group_id), _("Ja, verwijderen"),
+        url_for(".synonym_groups"))
+
+
+@bp.get("/synoniemen/<int:group_id>/verwijderen")
+def confirm_remove_synonym_group(group_id: int):
+    """Ask before a synonym group is removed."""
+    return _confirm_removal(group_id)
+
+
 @bp.post("/synoniemen/<int:group_id>/verwijderen")
 def remove_synonym_group(group_id: int):
-    """Switch a synonym group off."""
+    """Switch a synonym group off, once confirmed."""
+    if not confirmed():  # not from the confirmation page: ask first
+        return _confirm_removal(group_id)
     return button(lambda: synonyms.remove_synonym_group(current_user, group_id),
                    _("Synoniemen verwijderd."), ".synonym_groups")

@@ -1,5 +1,5 @@
 """Curation of the taxonomy: values added, renamed, placed, (de)activated and merged."""
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -8,7 +8,14 @@ from wtforms import SelectField, StringField
 from kb.services import curation
 from kb.services.taxonomy import terms_of_kind
 from kb.taxonomy import KINDS, kind_titles
-from kb.web.curation import MergeForm, bp, term_choices
+from kb.web.curation import (
+    MergeForm,
+    bp,
+    confirm_page,
+    examples_moved,
+    merge_in_two_steps,
+    term_choices,
+)
 from kb.web.forms import Form, button, done, submitted
 
 
@@ -133,10 +140,28 @@ def activate_term(term_id: int):
                    _("Waarde geactiveerd."), ".term", term_id=term_id)
 
 
+def _confirm_merge(plan):
+    """What merging moves, to confirm."""
+    source, target, count = plan
+    return confirm_page(
+        _("„%(source)s” samenvoegen met „%(target)s”?", source=source.label_nl,
+          target=target.label_nl),
+        [_("„%(target)s” komt in plaats van „%(source)s” bij %(examples)s; dit kan niet "
+           "ongedaan worden.", examples=examples_moved(count), target=target.label_nl,
+           source=source.label_nl),
+         _("„%(source)s” blijft bewaard maar wordt gedeactiveerd; oude links met "
+           "„%(slug)s” vinden voortaan de voorbeelden met „%(target)s”.",
+           source=source.label_nl, slug=source.slug, target=target.label_nl)],
+        url_for(".merge_term", term_id=source.id), _("Ja, samenvoegen"),
+        url_for(".term", term_id=source.id), target=target.id)
+
+
 @bp.post("/taxonomie/<int:term_id>/samenvoegen")
 def merge_term(term_id: int):
-    """Merge a value into another of its kind."""
+    """Merge a value into another of its kind, once confirmed."""
     item, form = curation.term_by_id(term_id), MergeForm()
-    if submitted(form, lambda: curation.merge_term(current_user, term_id, form.target.data)):
-        return done(_("Waarden samengevoegd."), ".term", term_id=int(form.target.data))
-    return _term_page(item, merge=form, status=400)
+    return merge_in_two_steps(
+        form, lambda target: curation.term_merge(term_id, target),
+        lambda target: curation.merge_term(current_user, term_id, target), _confirm_merge,
+        lambda: done(_("Waarden samengevoegd."), ".term", term_id=int(form.target.data)),
+        lambda: _term_page(item, merge=form, status=400))

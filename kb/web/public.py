@@ -1,7 +1,6 @@
 """Public pages: home, browse, example, organisations, leerateliers, about."""
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     redirect,
@@ -18,7 +17,7 @@ from kb.services.errors import NotFound
 from kb.services.examples import get_example
 from kb.services.search import related_examples
 from kb.util import utcnow
-from kb.web.helpers import page_arg, safe_next
+from kb.web.helpers import logo_response, page_arg, safe_next
 from kb.web.leerateliers import qr_svg
 from kb.web.pages import example_structured_data
 
@@ -99,9 +98,8 @@ def organisation_logo(slug: str):
         logo = listings.public_logo(slug)
     except NotFound:
         abort(404)
-    response = Response(logo, mimetype="image/png")
+    response = logo_response(logo)
     response.headers["Cache-Control"] = "public, max-age=3600"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 

@@ -20,6 +20,12 @@ def page_arg() -> int:
     return page
 
 
+def current_path() -> str:
+    """This request's path with its query, without the stray "?" request.full_path ends
+    in when there is none."""
+    return request.full_path if request.query_string else request.path
+
+
 def safe_next(target: str | None, default: str | None = None) -> str:
     """A local path to go to next; anything pointing off-site (browsers read "/\\host" as
     "//host") becomes `default`, or the home page."""

@@ -102,3 +102,15 @@ def test_the_edit_page_shows_the_logo_and_offers_removing_only_one_there_is(clie
     edit(client, target, name="Buurtkracht", remove_logo="y")
     assert "Logo verwijderen" not in page(client, path)
     assert client.get(f"{path}/logo").status_code == 404
+
+
+def test_the_website_help_says_what_is_accepted(client):
+    factories.example(organisation="Buurtkracht")
+    logged_in(client, "moderator")
+    target = organisation_id("Buurtkracht")
+    help_text = re.search(r'id="website-help">([^<]*)<',
+                          page(client, f"/beheer/organisaties/{target}"))[1]
+    assert "https://" in help_text and "http://" in help_text
+    response = edit(client, target, name="Buurtkracht", website="http://buurtkracht.example")
+    assert response.status_code == 302
+    assert db.session.get(Organisation, target).website == "http://buurtkracht.example"

@@ -22,7 +22,8 @@ class OrganisationForm(Form):
     type = SelectField(_l("Soort organisatie"), validate_choice=False)
     partner = BooleanField(_l("Partner van de alliantie"))
     partner_since = StringField(_l("Partner sinds (jaar)"))
-    website = StringField(_l("Website"), description=_l("Een adres dat begint met https://"))
+    website = StringField(_l("Website"), description=_l(
+        "Een adres dat begint met https:// of http://"))
     description = TextAreaField(_l("Beschrijving"), description=_l("Markdown is toegestaan."))
     logo = FileField(_l("Logo"))
     remove_logo = BooleanField(_l("Logo verwijderen"))

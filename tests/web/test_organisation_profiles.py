@@ -114,3 +114,28 @@ def test_the_website_help_says_what_is_accepted(client):
     response = edit(client, target, name="Buurtkracht", website="http://buurtkracht.example")
     assert response.status_code == 302
     assert db.session.get(Organisation, target).website == "http://buurtkracht.example"
+
+
+def test_an_old_slug_still_leads_to_the_organisation(app, client):
+    factories.example(organisation="Buurtkracht")
+    factories.example(organisation="Wijkteam Noord")
+    logged_in(client, "moderator")
+    target = organisation_id("Buurtkracht")
+    assert edit(client, target, name="Buurtkracht", slug="buurtkracht-leiden").status_code == 302
+    visitor = app.test_client()
+    response = visitor.get("/organisaties/buurtkracht?pagina=2")
+    assert response.status_code == 301 and response.location == "/organisaties/buurtkracht-leiden"
+    assert "Buurtkracht" in page(visitor, "/organisaties/buurtkracht")
+    # A merged organisation's address leads to the one it went into.
+    source = organisation_id("Wijkteam Noord")
+    response = client.post(f"/beheer/organisaties/{source}/samenvoegen", data={
+        "csrf_token": csrf_token(client, f"/beheer/organisaties/{source}"),
+        "target": str(target)})
+    assert response.status_code == 302
+    assert visitor.get("/organisaties/wijkteam-noord").location == \
+        "/organisaties/buurtkracht-leiden"
+    # Taking the old slug back makes it the address again; a made-up one is still a 404.
+    assert edit(client, target, name="Buurtkracht", slug="buurtkracht").status_code == 302
+    assert visitor.get("/organisaties/buurtkracht").status_code == 200
+    assert visitor.get("/organisaties/buurtkracht-leiden").location == "/organisaties/buurtkracht"
+    assert visitor.get("/organisaties/bestaat-niet").status_code == 404

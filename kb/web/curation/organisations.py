@@ -18,7 +18,8 @@ class OrganisationForm(Form):
 
     name = StringField(_l("Naam"))
     slug = StringField(_l("Slug"), description=_l(
-        "Het laatste deel van het adres van de organisatiepagina. Leeg: gemaakt van de naam."))
+        "Het laatste deel van het adres van de organisatiepagina. Leeg: gemaakt van de naam. "
+        "Na een wijziging leidt het oude adres naar het nieuwe."))
     type = SelectField(_l("Soort organisatie"), validate_choice=False)
     partner = BooleanField(_l("Partner van de alliantie"))
     partner_since = StringField(_l("Partner sinds (jaar)"))

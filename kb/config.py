@@ -46,6 +46,7 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     ATTACHMENT_MAX_BYTES = 10_000_000  # one uploaded file (the upload form alone takes this)
+    LOGO_MAX_BYTES = 2_000_000  # one organisation's uploaded logo (kept much smaller)
     ATTACHMENTS_MAX_BYTES = 30_000_000  # all attachments of one example together
     ATTACHMENTS_PER_EXAMPLE = 12
     RECHECK_AFTER_DAYS = 365  # a published example not checked this long is due again

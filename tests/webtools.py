@@ -1,6 +1,8 @@
 """Driving the HTML forms through the test client, CSRF token included."""
 import re
 
+from werkzeug.test import EnvironBuilder
+
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -25,6 +27,17 @@ def post_form(client, url: str, data: dict | None = None, page: str | None = Non
     fields = dict(data or {})
     fields["csrf_token"] = csrf_token(client, page)
     return client.post(url, data=fields, **kwargs)
+
+
+def post_multipart(client, path: str, data: dict):
+    """POST a form with a file as a browser does (the token is in `data`)."""
+    builder = EnvironBuilder(path=path, method="POST", data=data)
+    environ = builder.get_environ()
+    try:
+        return client.open(environ)
+    finally:  # a large body was spooled to a temporary file: close it now, not at exit
+        environ["wsgi.input"].close()
+        builder.close()
 
 
 def login(client, email: str, password: str = PASSWORD):

@@ -8,7 +8,7 @@ from kb.models.following import Bookmark, DigestItem, SavedSearch
 from kb.models.importing import ImportRun, StagedExample
 from kb.models.leeratelier import LearningQuestion, Leeratelier
 from kb.models.moderation import Decision, Report
-from kb.models.organisation import Organisation
+from kb.models.organisation import OldSlug, Organisation
 from kb.models.outbox import IndexEvent
 from kb.models.second_factor import RecoveryCode, SecondFactor
 from kb.models.session import LoginSession
@@ -19,6 +19,6 @@ from kb.models.user import ROLES, User
 
 __all__ = ["Adoption", "Attachment", "AuditEvent", "Autosave", "Bookmark", "Decision", "DigestItem",
            "Example", "ImportRun", "IndexEvent", "KINDS", "LearningQuestion", "Leeratelier",
-           "LoginSession", "Organisation", "ROLES", "RecoveryCode", "Report", "Revision",
+           "LoginSession", "OldSlug", "Organisation", "ROLES", "RecoveryCode", "Report", "Revision",
            "STATUSES", "SavedSearch", "SecondFactor", "StagedExample", "SynonymGroup", "Term",
            "ThrottleEvent", "User", "example_term"]

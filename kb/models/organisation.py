@@ -1,9 +1,13 @@
 """Organisations: the alliance partners and any other named organisation."""
+import datetime as dt
+
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from kb.database import db
 from kb.models.taxonomy import Term
+from kb.models.types import UTCDateTime
+from kb.util import utcnow
 
 
 class Organisation(db.Model):
@@ -27,3 +31,16 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.name}>"
+
+
+class OldSlug(db.Model):
+    """A slug an organisation had before (or a merged organisation's): its old public
+    address redirects to the organisation's current one. A slug in use again is live
+    first."""
+
+    __tablename__ = "organisation_old_slug"
+
+    slug: Mapped[str] = mapped_column(String(200), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    replaced_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

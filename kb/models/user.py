@@ -84,8 +84,8 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        """Blocked accounts cannot log in."""
-        return self.active
+        """Blocked and deleted accounts cannot log in (nor use a mailed link)."""
+        return self.active and self.deleted_at is None
 
     @property
     def is_moderator(self) -> bool:

@@ -185,12 +185,12 @@ def register(email: str, name: str, password: str, organisation: str, link_for) 
     audit.record("registered", subject=existing or user, already=existing is not None)
     if existing is None:
         mail_link(user, "confirmation", link_for("accounts.confirm", _confirm_token(user)))
-    elif existing.active and existing.email_confirmed_at is None:
+    elif existing.is_active and existing.email_confirmed_at is None:
         # Not confirmed yet: the link again (the first registration's details stay, so
         # that nobody else's second registration of the address can take the account).
         mail_link(existing, "confirmation-again",
                   link_for("accounts.confirm", _confirm_token(existing)))
-    elif existing.active:
+    elif existing.is_active:
         mail_link(existing, "already-registered",
                   link_for("accounts.reset_password", password_token(existing)))
 
@@ -209,7 +209,7 @@ def confirm_address(token: str) -> User:
         raise Invalid({"token": _("Deze link is verlopen of ongeldig. Registreer opnieuw.")}) \
             from None
     user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
-    if user is None or not user.active or user.email != data.get("e"):
+    if user is None or not user.is_active or user.email != data.get("e"):
         raise Invalid({"token": _("Deze link is verlopen of ongeldig. Registreer opnieuw.")})
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
@@ -247,6 +247,8 @@ def _attempt_login(key: str, password: str, address: str, device: dict | None) -
     refuse that address; too many for one account refuse browsers it never used."""
     throttle.check("login-address", address)
     user = find_user(key) if key else None
+    if user is not None and user.deleted_at is not None:
+        user = None  # a deleted account is nobody's: its login fails as an unknown one's
     trusted = device is not None and user is not None and device["u"] == user.id
     if trusted:
         throttle.check("login-device", device["n"])
@@ -256,7 +258,7 @@ def _attempt_login(key: str, password: str, address: str, device: dict | None) -
     if user is None:
         check_password_hash(_DUMMY_HASH, password)  # the same time as a real check
     elif user.check_password(password):
-        if user.active and user.email_confirmed_at is not None:
+        if user.is_active and user.email_confirmed_at is not None:
             user.last_login_at = utcnow()
         return user
     throttle.count("login", key)
@@ -283,10 +285,10 @@ def authenticate(email: str, password: str, address: str = "",
         raise
     if user is None:
         raise Invalid({"password": _("Dit e-mailadres en wachtwoord horen niet bij elkaar.")})
-    if not user.active or user.email_confirmed_at is None:
+    if not user.is_active or user.email_confirmed_at is None:
         audit.record("login_failed", subject=user, email=key,
-                     reason="blocked" if not user.active else "unconfirmed")
-    if not user.active:  # the right password proves who asks, so saying why is safe
+                     reason="blocked" if not user.is_active else "unconfirmed")
+    if not user.is_active:  # the right password proves who asks, so saying why is safe
         raise Blocked({"email": _("Dit account is geblokkeerd. Neem contact op met de "
                                   "beheerders: %(email)s.",
                                   email=current_app.config["CONTACT_EMAIL"])})
@@ -336,7 +338,7 @@ def user_for_session(identity: str) -> User | None:
     if row is None or row.user_id != number or row.expires_at <= utcnow():
         return None
     user = db.session.get(User, number)
-    if user is None or not user.active or not secrets.compare_digest(row.token,
+    if user is None or not user.is_active or not secrets.compare_digest(row.token,
                                                                      user.session_token):
         return None
     user.login_key = key
@@ -406,7 +408,7 @@ def request_password_reset(email: str, link_for) -> None:
     user = find_user(key) if key else None
     audit.record("password_reset_requested", subject=user,
                  email="" if user is not None else key)
-    if user is None or not user.active:
+    if user is None or not user.is_active:
         return  # the same answer either way: no account enumeration
     mail_link(user, "reset", link_for(password_token(user)))
 
@@ -439,7 +441,7 @@ def _user_for_token(token: str, kind: str = "reset") -> User:
     except BadData:
         raise Invalid({"token": refusal["invalid"]}) from None
     user = db.session.get(User, data.get("id")) if isinstance(data, dict) else None
-    if user is None or not user.active:
+    if user is None or not user.is_active:
         raise Invalid({"token": refusal["invalid"]})
     if data.get("h") != _hash_fingerprint(user):
         raise Invalid({"token": refusal["used"]})

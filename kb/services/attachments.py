@@ -112,6 +112,9 @@ def _image(name: str, data: bytes) -> Stored:
 
 def logo_png(data: bytes, side: int = 400) -> bytes:
     """An uploaded logo as a PNG of at most side pixels (Invalid names `logo`)."""
+    limit = current_app.config["LOGO_MAX_BYTES"]
+    if len(data) > limit:
+        raise Invalid({"logo": _("het logo mag hoogstens %(size)s zijn", size=file_size(limit))})
     kind = filetype.guess(data) if data else None
     if kind is None or kind.extension not in IMAGES:
         raise Invalid({"logo": _("kies een afbeelding (JPEG, PNG, GIF of WebP)")})

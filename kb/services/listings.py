@@ -3,7 +3,15 @@ from sqlalchemy import func, or_, select
 
 from kb import taxonomy
 from kb.database import db
-from kb.models import Example, LearningQuestion, Leeratelier, Organisation, Term, example_term
+from kb.models import (
+    Example,
+    LearningQuestion,
+    Leeratelier,
+    OldSlug,
+    Organisation,
+    Term,
+    example_term,
+)
 from kb.services import permissions as perm
 from kb.services.errors import NotFound
 
@@ -220,6 +228,17 @@ def organisation_with_examples(slug: str, page: int, per_page: int):
     """A public organisation by slug and a page of its published examples (NotFound)."""
     item = get_public(Organisation, slug)
     return item, examples_of(Example.organisation_id, item.id, page, per_page)
+
+
+def renamed_organisation(slug: str) -> str:
+    """The current slug of the public organisation that had this slug before (NotFound
+    when none did)."""
+    current = db.session.scalar(select(Organisation.slug).join(
+        OldSlug, OldSlug.organisation_id == Organisation.id).where(OldSlug.slug == slug))
+    if current is None:
+        raise NotFound()
+    get_public(Organisation, current)
+    return current
 
 
 def public_logo(slug: str) -> bytes:

@@ -102,10 +102,22 @@ def can_manage_users(actor) -> bool:
     return _is_moderator(actor) and getattr(actor, "is_admin", False)
 
 
+def _not_deleted(user) -> bool:
+    """The account was not deleted (or none is named yet): a deleted account stays as its
+    deletion left it, since a new role, access or password would bring it back."""
+    return user is None or user.deleted_at is None
+
+
+def can_change_account(actor, user=None) -> bool:
+    """Admins change another account's role, access and password links; never a deleted
+    account's."""
+    return can_manage_users(actor) and _not_deleted(user)
+
+
 def can_reset_second_factor(actor, user=None) -> bool:
     """An admin turns off another account's second factor (never their own: that would
-    open the administration to whoever has their password)."""
-    return can_manage_users(actor) and (user is None or user.id != actor.id)
+    open the administration to whoever has their password; never a deleted account's)."""
+    return can_change_account(actor, user) and (user is None or user.id != actor.id)
 
 
 def can_enrol(actor) -> bool:
@@ -214,15 +226,17 @@ def can_manage_own_account(actor) -> bool:
     return _is_member(actor)
 
 
-def can_download_personal_data(actor, user) -> bool:
-    """A member downloads their own data; an admin a member's, on their request."""
+def can_delete_account(actor, user) -> bool:
+    """A member deletes their own account; an admin another's, on their request (deleting
+    one twice the service refuses with its own message)."""
     return _is_member(actor) and (getattr(actor, "id", None) == user.id
                                   or can_manage_users(actor))
 
 
-def can_delete_account(actor, user) -> bool:
-    """A member deletes their own account; an admin another's, on their request."""
-    return can_download_personal_data(actor, user)
+def can_download_personal_data(actor, user) -> bool:
+    """A member downloads their own data; an admin a member's, on their request (a deleted
+    account has none left)."""
+    return can_delete_account(actor, user) and _not_deleted(user)
 
 
 # The operations, paired with the rule they follow.
@@ -237,8 +251,8 @@ can_add_term = can_rename_term = can_set_term_position = can_move_term = can_cur
 can_deactivate_term = can_activate_term = can_merge_term = can_curate_taxonomy
 can_add_organisation = can_edit_organisation = can_merge_organisation = can_curate_taxonomy
 can_add_synonym_group = can_remove_synonym_group = can_curate_taxonomy
-can_create_user = can_change_role = can_block_user = can_unblock_user = can_manage_users
-can_invite_user = can_send_password_link = can_manage_users
+can_create_user = can_invite_user = can_manage_users
+can_change_role = can_block_user = can_unblock_user = can_send_password_link = can_change_account
 can_update_profile = can_change_password = can_log_out_everywhere = can_manage_own_account
 can_import_records = can_import_examples
 can_new_recovery_codes = can_disable

@@ -316,7 +316,7 @@ def pending_user(user_id, session_token) -> User | None:
     """The active account that gave its password in this browser and still owes its
     code (None when its password or sessions changed since)."""
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.active or not isinstance(session_token, str) \
+    if user is None or not user.is_active or not isinstance(session_token, str) \
             or not hmac.compare_digest(user.session_token, session_token):
         return None
     return user

@@ -62,7 +62,8 @@ def refuse_last_admin(user: User, field: str) -> None:
     if user.role != "admin" or not user.active:
         return
     others = db.session.scalar(select(func.count()).select_from(User).where(
-        User.role == "admin", User.active.is_(True), User.id != user.id))
+        User.role == "admin", User.active.is_(True), User.deleted_at.is_(None),
+        User.id != user.id))
     if not others:
         raise Invalid({field: _("Dit is de laatste actieve beheerder.")})
 
@@ -70,8 +71,8 @@ def refuse_last_admin(user: User, field: str) -> None:
 @unit_of_work
 def change_role(actor, user_id: int, role: str) -> User:
     """Give an account another role (participant, moderator, admin)."""
-    perm.require(perm.can_change_role(actor))
     user = get_user(user_id)
+    perm.require(perm.can_change_role(actor, user))
     if role not in ROLES:
         raise Invalid({"role": _("kies uit: %(roles)s", roles=", ".join(ROLES))})
     if role != user.role:
@@ -86,8 +87,8 @@ def change_role(actor, user_id: int, role: str) -> User:
 @unit_of_work
 def block_user(actor, user_id: int) -> User:
     """Block an account: it cannot log in, and its open sessions end at their next request."""
-    perm.require(perm.can_block_user(actor))
     user = get_user(user_id)
+    perm.require(perm.can_block_user(actor, user))
     _refuse_self(actor, user, "active")
     refuse_last_admin(user, "active")
     user.active = False
@@ -99,8 +100,8 @@ def block_user(actor, user_id: int) -> User:
 @unit_of_work
 def unblock_user(actor, user_id: int) -> User:
     """Let a blocked account log in again (with its own password)."""
-    perm.require(perm.can_unblock_user(actor))
     user = get_user(user_id)
+    perm.require(perm.can_unblock_user(actor, user))
     if not user.active:
         audit.record("unblocked", actor, user)
     user.active = True
@@ -130,8 +131,8 @@ def send_password_link(actor, user_id: int, link_for) -> User:
     """Mail an account a link to choose a (new) password: a reset link, or the invitation
     again while its address is unconfirmed (a new invitation, valid as long as the first).
     The current password keeps working until the link is used."""
-    perm.require(perm.can_send_password_link(actor))
     user = get_user(user_id)
+    perm.require(perm.can_send_password_link(actor, user))
     if not user.active:
         raise Invalid({"active": _("Dit account is geblokkeerd: deblokkeer het eerst.")})
     _mail_password_link(actor, user, link_for)

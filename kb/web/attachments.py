@@ -17,20 +17,17 @@ from kb.services import attachments as service
 from kb.services.errors import Invalid
 from kb.web.contribute import render_edit
 from kb.web.forms import ActionForm
-from kb.web.helpers import account_limit
+from kb.web.helpers import account_limit, read_upload, room_for_upload
 
 bp = Blueprint("attachments", __name__)
-FORM_ROOM = 64 * 1024  # the upload form's other fields beside the file
 SANDBOX = "default-src 'none'; sandbox"  # nothing served here runs or loads anything
 
 
 @bp.url_value_preprocessor
 def _room_for_uploads(endpoint, _values) -> None:
-    """An upload may be larger than any other request. Set before the form is first read
-    (the CSRF check reads it before the view): twice the file limit is still taken in, so
-    that the refusal can name the file and its size; more is a 413."""
+    """An attachment may be larger than any other request (kb.web.helpers.room_for_upload)."""
     if endpoint == "attachments.upload":
-        request.max_content_length = 2 * current_app.config["ATTACHMENT_MAX_BYTES"] + FORM_ROOM
+        room_for_upload("ATTACHMENT_MAX_BYTES")
 
 
 @bp.post("/voorbeelden/<int:example_id>/bijlagen")
@@ -45,19 +42,11 @@ def upload(example_id: int):
     try:
         added = service.add_attachment(current_user, example_id,
                                        sent.filename if sent else "",
-                                       _read(sent, limit + 1), request.form.get("alt"))
+                                       read_upload(sent, limit + 1), request.form.get("alt"))
     except Invalid as exc:
         return render_edit(example_id, upload_errors=exc.errors, status=400)
     flash(_("%(name)s is toegevoegd.", name=added.filename), "success")
     return redirect(url_for("contribute.edit", example_id=example_id, _anchor="bijlagen"))
-
-
-def _read(sent, most: int) -> bytes:
-    """Up to `most` bytes of the uploaded file, whose spooled copy is closed at once."""
-    if sent is None:
-        return b""
-    with sent.stream:
-        return sent.stream.read(most)
 
 
 def _send(attachment, data: bytes, inline: bool) -> Response:

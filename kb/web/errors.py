@@ -12,6 +12,7 @@ from kb.extensions import limiter
 from kb.services.errors import Forbidden, NotFound
 from kb.services.throttle import TooMany, wait_text
 from kb.services.transactions import discard
+from kb.web.helpers import current_path
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -82,7 +83,7 @@ def _busy_page():
         return with_retry_after((body, 503), RETRY_SECONDS)
     posted = list(request.form.items(multi=True)) if request.method == "POST" else []
     kept = [(name, value) for name, value in posted if "password" not in name]
-    page = render_template("errors/busy.html", kept=kept, action=request.full_path,
+    page = render_template("errors/busy.html", kept=kept, action=current_path(),
                            method=request.method, password_dropped=len(kept) < len(posted))
     return with_retry_after((page, 503), RETRY_SECONDS)
 

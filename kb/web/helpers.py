@@ -2,7 +2,7 @@
 import json
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, make_response, request, url_for
+from flask import Response, abort, current_app, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from kb.services.errors import Invalid
 from kb.util import parse_int
 
 MAX_PAGE = 100_000
+FORM_ROOM = 64 * 1024  # an upload form's other fields beside the file
 
 
 def page_arg() -> int:
@@ -26,6 +27,12 @@ def refuse_parameters(exc: Invalid):
     """A 400 naming each query parameter a service refused, and why."""
     abort(400, description="; ".join(f"{name}: {message}" if name else message
                                      for name, message in exc.errors.items()))
+
+
+def current_path() -> str:
+    """This request's path with its query, without the stray "?" request.full_path ends
+    in when there is none."""
+    return request.full_path if request.query_string else request.path
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:
@@ -59,4 +66,26 @@ def personal_data_file(data: dict):
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = (
         f'attachment; filename="praktijkbank-gegevens-{data["made_at"][:10]}.json"')
+    return response
+
+
+def room_for_upload(setting: str) -> None:
+    """An upload may be larger than any other request: twice the setting's file limit is
+    still taken in, so that the refusal can name the field and the limit; more is a 413.
+    Called before the form is first read (the CSRF check reads it before the view)."""
+    request.max_content_length = 2 * current_app.config[setting] + FORM_ROOM
+
+
+def read_upload(sent, most: int) -> bytes:
+    """Up to `most` bytes of an uploaded file, whose spooled copy is closed at once."""
+    if sent is None or not getattr(sent, "filename", ""):
+        return b""
+    with sent.stream:
+        return sent.stream.read(most)
+
+
+def logo_response(logo: bytes) -> Response:
+    """An organisation's logo: our own PNG re-encoding, sandboxed like every upload."""
+    response = Response(logo, mimetype="image/png")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -65,9 +65,12 @@ class DecisionForm(Form):
 
 
 class ArchiveForm(Form):
-    """Archive (confirmed) or restore, with an optional note for the history."""
+    """Archive (confirmed) or restore, with an optional note for the history and the
+    author (moderation.moderator_reaction shows it under "Mijn voorbeelden")."""
 
-    reason = TextAreaField(_l("Toelichting (optioneel)"), id="archive-reason", render_kw=ROWS)
+    reason = TextAreaField(_l("Toelichting (optioneel)"), id="archive-reason", render_kw=ROWS,
+                           description=_l("De auteur ziet deze toelichting bij Mijn "
+                                          "voorbeelden."))
     confirm = HiddenField()  # "1" from the confirmation page: archiving was confirmed
 
 

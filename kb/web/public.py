@@ -1,7 +1,6 @@
 """Public pages: home, browse, example, organisations, leerateliers, about."""
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     redirect,
@@ -18,7 +17,7 @@ from kb.services.errors import NotFound
 from kb.services.examples import get_example
 from kb.services.search import related_examples
 from kb.util import utcnow
-from kb.web.helpers import page_arg, safe_next
+from kb.web.helpers import logo_response, page_arg, safe_next
 from kb.web.leerateliers import qr_svg
 from kb.web.pages import example_structured_data
 
@@ -85,8 +84,12 @@ def organisations():
 
 @bp.get("/organisaties/<slug>")
 def organisation(slug: str):
-    """An organisation and its published examples."""
-    org, pagination = _with_examples(listings.organisation_with_examples, slug)
+    """An organisation and its published examples; a slug it had before leads to it."""
+    try:
+        org, pagination = listings.organisation_with_examples(
+            slug, page_arg(), current_app.config["PER_PAGE"])
+    except NotFound:
+        return redirect(url_for(".organisation", slug=_renamed(slug)), 301)
     return render_template("public/organisation.html", organisation=org,
                            pagination=pagination, applied_by=adoptions.applied_by(org.id),
                            applied_from=adoptions.applied_from(org.id))
@@ -99,9 +102,8 @@ def organisation_logo(slug: str):
         logo = listings.public_logo(slug)
     except NotFound:
         abort(404)
-    response = Response(logo, mimetype="image/png")
+    response = logo_response(logo)
     response.headers["Cache-Control"] = "public, max-age=3600"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
@@ -140,6 +142,14 @@ def language(code: str):
     response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                         secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
+
+
+def _renamed(slug: str) -> str:
+    """The current slug of an organisation that had this one (or a 404)."""
+    try:
+        return listings.renamed_organisation(slug)
+    except NotFound:
+        abort(404)
 
 
 def _with_examples(find, slug: str):

@@ -25,7 +25,7 @@ from kb.services.throttle import TooMany
 from kb.web.accounts import _limit, _sign_in
 from kb.web.errors import with_retry_after
 from kb.web.forms import Form, at_most, required, show_errors
-from kb.web.helpers import safe_next
+from kb.web.helpers import current_path, safe_next
 
 bp = Blueprint("second_factor", __name__)
 
@@ -107,7 +107,7 @@ def _require_second_factor():
         return None
     flash(_("Stel eerst tweestapsverificatie in; daarna openen de moderatie- en "
             "beheerpagina's."), "info")
-    target = request.full_path if request.method == "GET" else None
+    target = current_path() if request.method == "GET" else None
     return redirect(url_for("second_factor.settings", next=target))
 
 

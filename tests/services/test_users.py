@@ -3,7 +3,7 @@ import pytest
 
 from kb.database import db
 from kb.models import User
-from kb.services import accounts, users
+from kb.services import accounts, deletion, privacy, second_factor, users
 from kb.services.errors import Forbidden, Invalid, NotFound
 from kb.services.examples import create_example
 from kb.services.permissions import SYSTEM
@@ -200,3 +200,36 @@ def test_an_invited_moderator_hears_of_the_queue_once_they_accepted(admin, inbox
     accounts.reset_password_with_token(token, "mijn-eigen-wachtwoord", "invite")
     create_example(factories.user(), factories.record(ref=None), submit=True)
     assert sum(to == [invited.email] for to, _content in inbox.received()) == 2
+
+
+# -- a deleted account stays deleted ---------------------------------------------------------
+
+def test_a_deleted_account_cannot_be_changed_or_brought_back(admin, inbox):
+    member = factories.user("moderator")
+    token = accounts.password_token(member, "invite")  # a link mailed before the deletion
+    deletion.delete_account(admin, member.id)
+    refused(Forbidden, users.change_role, admin, member.id, "admin")
+    refused(Forbidden, users.unblock_user, admin, member.id)
+    refused(Forbidden, users.block_user, admin, member.id)
+    refused(Forbidden, users.send_password_link, admin, member.id, link_for)
+    refused(Forbidden, second_factor.reset_second_factor, admin, member)
+    refused(Forbidden, privacy.personal_data, admin, member)
+    refused(Invalid, deletion.delete_account, admin, member.id, field="account")
+    refused(Invalid, accounts.reset_password_with_token, token, "mijn-eigen-wachtwoord",
+            "invite", field="token")
+    assert inbox.received() == []
+
+
+def test_an_account_revived_before_the_fix_still_cannot_log_in(admin, inbox):
+    member = factories.user()
+    deletion.delete_account(admin, member.id)
+    gone = db.session.get(User, member.id)
+    gone.active, gone.email_confirmed_at = True, gone.deleted_at  # what the bug left behind
+    gone.set_password("een-gekozen-wachtwoord")
+    db.session.commit()
+    token = accounts.password_token(gone)
+    with pytest.raises(Invalid) as info:
+        accounts.authenticate(gone.email, "een-gekozen-wachtwoord")
+    assert "horen niet bij elkaar" in info.value.errors["password"]
+    refused(Invalid, accounts.check_reset_token, token, field="token")
+    assert not gone.is_active

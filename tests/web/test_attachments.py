@@ -3,27 +3,18 @@ file's name beside the upload form (400, nothing stored), served with headers th
 a browser from running them, shown on the example page and as a thumbnail in results."""
 import io
 
-from werkzeug.test import EnvironBuilder
-
 from kb.services import attachments
 from tests import factories
 from tests.services.test_attachments import PDF, count, jpeg
 from tests.web.test_pages import page
-from tests.webtools import csrf_token, logged_in
+from tests.webtools import csrf_token, logged_in, post_multipart
 
 
 def upload(client, example_id: int, name: str, data: bytes, alt: str = ""):
     """POST the upload form as a browser does."""
     token = csrf_token(client, f"/voorbeelden/{example_id}/bewerken")
-    builder = EnvironBuilder(path=f"/voorbeelden/{example_id}/bijlagen", method="POST",
-                             data={"csrf_token": token, "alt": alt,
-                                   "file": (io.BytesIO(data), name)})
-    environ = builder.get_environ()
-    try:
-        return client.open(environ)
-    finally:  # a large body was spooled to a temporary file: close it now, not at exit
-        environ["wsgi.input"].close()
-        builder.close()
+    return post_multipart(client, f"/voorbeelden/{example_id}/bijlagen",
+                          {"csrf_token": token, "alt": alt, "file": (io.BytesIO(data), name)})
 
 
 def test_an_author_uploads_and_removes_from_the_edit_page(client):

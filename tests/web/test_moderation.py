@@ -1,5 +1,6 @@
 """Moderation pages through the test client: queue, decisions, featuring, archiving, reports."""
 import html
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -346,3 +347,18 @@ def test_example_page_hides_history_from_other_participants(client):
     logged_in(client, "participant")
     page = text(client.get(f"/voorbeelden/{example.id}", follow_redirects=True))
     assert "Geschiedenis" not in page and "/moderatie/" not in page
+
+
+def test_the_archive_note_is_said_to_reach_the_author_and_does(moderator_client, app):
+    author = factories.user()
+    example = factories.example("published", author=author)
+    confirm = f"/moderatie/{example.id}/archiveren"
+    page = text(moderator_client.get(confirm))
+    assert re.search(r'id="archive-reason-help"[^>]*>De auteur ziet deze toelichting bij '
+                     r'Mijn voorbeelden', page)
+    assert 'aria-describedby="archive-reason-help"' in page
+    post_form(moderator_client, confirm, {"reason": "Het project is gestopt.", "confirm": "1"},
+              page=confirm)
+    reader = app.test_client()
+    login(reader, author.email)
+    assert "Het project is gestopt." in text(reader.get("/mijn-voorbeelden"))

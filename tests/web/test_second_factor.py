@@ -1,6 +1,7 @@
 """Two-factor authentication through the pages: the code after the password, enrolment,
 the pages closed to moderators until they enrolled, throttling, and an admin's reset."""
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pyotp
 import pytest
@@ -47,6 +48,10 @@ def test_a_moderator_without_second_factor_enrols_before_moderating(app, client)
     response = password_step(client, moderator.email, "/moderatie")
     assert response.status_code == 302
     assert response.location.startswith("/account/tweestaps?next=/moderatie")
+    assert client.get("/moderatie").location == "/account/tweestaps?next=/moderatie"
+    response = client.get("/moderatie/voorbeelden?pagina=2")
+    assert parse_qs(urlsplit(response.location).query)["next"] == \
+        ["/moderatie/voorbeelden?pagina=2"]
     for path in ("/moderatie", "/moderatie/voorbeelden", "/beheer/", "/beheer/taxonomie"):
         response = client.get(path)
         assert response.status_code == 302, path

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from kb.database import db
 from kb.models import User
-from kb.services import users
+from kb.services import deletion, users
 from tests import factories
 from tests.dbtools import snapshot
 from tests.webtools import logged_in, login, post_form
@@ -154,3 +154,25 @@ def test_the_users_tab_stays_marked_on_the_pages_within_it(client):
         assert marked_tabs(text(client.get(url))) == [("true", "Gebruikers")], url
     assert marked_tabs(text(client.get("/beheer/"))) == [("page", "Overzicht")]
     assert marked_tabs(text(client.get("/beheer/taxonomie"))) == [("page", "Taxonomie")]
+
+
+def test_a_deleted_accounts_page_offers_nothing_that_would_bring_it_back(client, inbox):
+    admin = logged_in(client, "admin")
+    member = factories.user()
+    deletion.delete_account(admin, member.id)
+    url = f"/beheer/gebruikers/{member.id}"
+    page = text(client.get(url))
+    assert "Dit account is verwijderd op" in page and "auditlog" in page
+    assert "<form" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+    for label in ("Rol opslaan", "Deblokkeren", "Gegevens downloaden", "Account verwijderen",
+                  "Uitnodiging opnieuw sturen", "Link voor nieuw wachtwoord sturen"):
+        assert label not in page, label
+    before = snapshot()
+    for action, data in (("", {"role": "admin"}), ("/deblokkeren", {}),
+                         ("/blokkeren", {}), ("/wachtwoordlink", {}),
+                         ("/tweestaps-resetten", {})):
+        assert post_form(client, url + action, data, page=url).status_code == 403, action
+    assert client.get(f"{url}/gegevens").status_code == 403
+    response = post_form(client, f"{url}/verwijderen", {"confirm": "1"}, page=url)
+    assert "al verwijderd" in text(client.get(response.headers["Location"]))
+    assert snapshot() == before and inbox.received() == []

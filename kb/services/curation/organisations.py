@@ -2,10 +2,10 @@
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from kb.database import db
-from kb.models import Example, Organisation, Term, User
+from kb.models import Example, OldSlug, Organisation, Term, User
 from kb.services import audit
 from kb.services import permissions as perm
 from kb.services.attachments import logo_png
@@ -135,6 +135,9 @@ def edit_organisation(actor, organisation_id: int, values: dict) -> Organisation
     indexed = (clean["name"], clean["slug"]) != (organisation.name, organisation.slug)
     changed = [key for key, value in clean.items() if getattr(organisation, key) != value
                and key != "has_logo"]
+    if clean["slug"] != organisation.slug:
+        _keep_address(organisation.slug, organisation)
+        db.session.execute(delete(OldSlug).where(OldSlug.slug == clean["slug"]))
     for key, value in clean.items():
         setattr(organisation, key, value)
     if changed:
@@ -144,6 +147,12 @@ def edit_organisation(actor, organisation_id: int, values: dict) -> Organisation
         reindex_published(db.session.scalars(select(Example.id).where(
             Example.organisation_id == organisation.id)))
     return organisation
+
+
+def _keep_address(slug: str, organisation: Organisation) -> None:
+    """The public address of a slug given up keeps leading to the organisation (links
+    to it are out there); its latest owner wins."""
+    db.session.merge(OldSlug(slug=slug, organisation_id=organisation.id, replaced_at=utcnow()))
 
 
 def _rewrite_pending_organisation(source: Organisation, target: Organisation) -> None:
@@ -194,11 +203,15 @@ def merge_organisation(actor, source_id: int, target_id) -> tuple[Organisation, 
     db.session.expire_all()  # loaded examples and accounts still point at the source
     _rewrite_pending_organisation(source, target)
     reindex_published(moved)
+    db.session.execute(update(OldSlug).where(OldSlug.organisation_id == source.id)
+                       .values(organisation_id=target.id))
+    _keep_address(source.slug, target)
     audit.record("organisation_merged", actor, before=source.name, after=target.name,
                  examples=plan.examples, accounts=plan.accounts)
-    # Examples and accounts are the only rows that reference an organisation, and both
-    # were repointed above: deleting the source leaves nothing dangling. (Organisation
-    # has no active flag; a kept, empty duplicate would only confuse the lists.)
+    # Examples, accounts and old addresses are the only rows that reference an
+    # organisation, and all were repointed above: deleting the source leaves nothing
+    # dangling. (Organisation has no active flag; a kept, empty duplicate would only
+    # confuse the lists.)
     db.session.delete(source)
     db.session.flush()
     return target, len(moved)

@@ -1,5 +1,5 @@
 """Curation of organisations: added, edited and merged."""
-from flask import render_template, url_for
+from flask import abort, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -7,6 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from kb.services import curation
+from kb.util import file_size
 from kb.web.curation import (
     MergeForm,
     accounts_moved,
@@ -17,6 +18,7 @@ from kb.web.curation import (
     term_choices,
 )
 from kb.web.forms import Form, done, submitted
+from kb.web.helpers import logo_response, read_upload, room_for_upload
 
 
 class OrganisationForm(Form):
@@ -24,14 +26,15 @@ class OrganisationForm(Form):
 
     name = StringField(_l("Naam"))
     slug = StringField(_l("Slug"), description=_l(
-        "Het laatste deel van het adres van de organisatiepagina. Leeg: gemaakt van de naam."))
+        "Het laatste deel van het adres van de organisatiepagina. Leeg: gemaakt van de naam. "
+        "Na een wijziging leidt het oude adres naar het nieuwe."))
     type = SelectField(_l("Soort organisatie"), validate_choice=False)
     partner = BooleanField(_l("Partner van de alliantie"))
     partner_since = StringField(_l("Partner sinds (jaar)"))
-    website = StringField(_l("Website"), description=_l("Een adres dat begint met https://"))
+    website = StringField(_l("Website"), description=_l(
+        "Een adres dat begint met https:// of http://"))
     description = TextAreaField(_l("Beschrijving"), description=_l("Markdown is toegestaan."))
-    logo = FileField(_l("Logo"), description=_l("Een afbeelding (JPEG, PNG, GIF of WebP), "
-                                                "hoogstens 2 MB; wordt verkleind"))
+    logo = FileField(_l("Logo"))
     remove_logo = BooleanField(_l("Logo verwijderen"))
 
 
@@ -51,7 +54,22 @@ def _organisation_form(organisation=None) -> OrganisationForm:
                 "website": organisation.website, "description": organisation.description}
     form = OrganisationForm(data=data)
     form.type.choices = term_choices(curation.organisation_types())
+    form.logo.description = _("Een afbeelding (JPEG, PNG, GIF of WebP), hoogstens %(size)s; "
+                              "wordt verkleind", size=file_size(_logo_limit()))
     return form
+
+
+def _logo_limit() -> int:
+    """The largest logo taken in (LOGO_MAX_BYTES)."""
+    return current_app.config["LOGO_MAX_BYTES"]
+
+
+@bp.url_value_preprocessor
+def _room_for_logos(endpoint, _values) -> None:
+    """A logo may be larger than any other request: a refused one is named beside the
+    fields as typed, not on a bare 413 page (kb.web.helpers.room_for_upload)."""
+    if endpoint in ("curation.add_organisation", "curation.edit_organisation"):
+        room_for_upload("LOGO_MAX_BYTES")
 
 
 def _form_values(form: OrganisationForm) -> dict:
@@ -59,8 +77,7 @@ def _form_values(form: OrganisationForm) -> dict:
     fields = ("name", "slug", "type", "partner", "partner_since", "website", "description",
               "remove_logo")
     values = {name: form[name].data for name in fields}
-    upload = form.logo.data
-    values["logo"] = upload.read() if upload and getattr(upload, "filename", "") else b""
+    values["logo"] = read_upload(form.logo.data, _logo_limit() + 1)
     return values
 
 
@@ -126,6 +143,16 @@ def _confirm_merge(plan):
          _("Daarna wordt „%(source)s” verwijderd.", source=source)],
         url_for(".merge_organisation", organisation_id=plan.source.id), _("Ja, samenvoegen"),
         url_for(".organisation", organisation_id=plan.source.id), target=plan.target.id)
+
+
+@bp.get("/organisaties/<int:organisation_id>/logo")
+def organisation_logo(organisation_id: int):
+    """An organisation's current logo, for its edit page (also before its public page
+    exists)."""
+    item = curation.get_organisation(organisation_id)
+    if not item.has_logo or item.logo is None:
+        abort(404)
+    return logo_response(item.logo)
 
 
 @bp.post("/organisaties/<int:organisation_id>/samenvoegen")

@@ -4,9 +4,9 @@ codes. Moderators and admins must enrol one before they moderate, curate or admi
 kept, and the same or an earlier one is refused. Wrong codes are counted per account like
 wrong passwords (throttle kind "second-factor").
 
-The TOTP secret is stored encrypted with a key derived from the app's SECRET_KEY (HMAC-SHA256
-as a stream cipher and as the seal, encrypt-then-MAC): a copy of the database alone does not
-give the codes. An installation that changes its secret key can no longer read the secrets;
+The TOTP secret is stored encrypted with Fernet (the cryptography package: AES and HMAC),
+under a key derived from the app's SECRET_KEY: a copy of the database alone does not give
+the codes. An installation that changes its secret key can no longer read the secrets;
 its moderators log in with a recovery code, or an admin (or `kb users reset-second-factor`)
 resets theirs."""
 import base64

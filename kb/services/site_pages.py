@@ -2,8 +2,8 @@
 colophon. Their texts are Markdown files shipped in kb/pages; an installation replaces one
 by putting a file of the same name in its instance folder (instance/pages/privacy.md, and
 privacy.en.md for English visitors). The first line `# Title` is the page's title;
-{{ organisatie }}, {{ contact_email }}, {{ site }}, {{ versie }} and {{ auditlog_dagen }}
-(AUDIT_RETENTION_DAYS) are filled in."""
+{{ organisatie }}, {{ contact_email }}, {{ site }}, {{ versie }}, {{ auditlog_dagen }}
+(AUDIT_RETENTION_DAYS) and {{ onthoud_dagen }} (SECOND_FACTOR_REMEMBER_DAYS) are filled in."""
 import logging
 import re
 from dataclasses import dataclass
@@ -74,7 +74,8 @@ def fields(site_url: str) -> dict[str, str]:
         version = "?"
     return {"organisatie": config["OWNER_NAME"], "contact_email": config["CONTACT_EMAIL"],
             "site": site_url, "versie": version,
-            "auditlog_dagen": str(config["AUDIT_RETENTION_DAYS"])}
+            "auditlog_dagen": str(config["AUDIT_RETENTION_DAYS"]),
+            "onthoud_dagen": str(config["SECOND_FACTOR_REMEMBER_DAYS"])}
 
 
 def _fill(text: str, values: dict[str, str]) -> str:

@@ -45,9 +45,15 @@ class CodeForm(Form):
                        render_kw=CODE_ATTRIBUTES,
                        description=_l("De zes cijfers die je app nu toont, of een van je "
                                       "herstelcodes"))
-    remember_device = BooleanField(_l("Dit apparaat 30 dagen onthouden"),
-                                   description=_l("Alleen op een apparaat dat niemand "
+    remember_device = BooleanField(description=_l("Alleen op een apparaat dat niemand "
                                                   "anders gebruikt"))
+
+    def __init__(self, *args, **kwargs):
+        """The form, its remember box naming the installation's number of days."""
+        super().__init__(*args, **kwargs)
+        self.remember_device.label.text = _(
+            "Dit apparaat %(days)d dagen onthouden",
+            days=current_app.config["SECOND_FACTOR_REMEMBER_DAYS"])
 
 
 class EnrolForm(Form):

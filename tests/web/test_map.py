@@ -52,7 +52,7 @@ def test_sharing_into_a_gap_starts_the_form_with_its_theme_and_level(client):
 def test_the_map_is_an_accessible_table_with_both_views(client):
     factories.example(dimensions=["zingeving"], setting="wijk")
     html = page(client, "/kaart")
-    assert html.count("<caption>") == 2
+    assert html.count("<caption") == 2
     assert 'title="Nano: de inwoner zelf">Nano</th>' in html and '<th scope="row">' in html
     assert 'role="region"' in html and 'tabindex="0"' in html
     assert 'href="/zoeken?dimension=zingeving&amp;setting=wijk"' in html

@@ -130,7 +130,7 @@ def test_an_old_slug_still_leads_to_the_organisation(app, client):
     source = organisation_id("Wijkteam Noord")
     response = client.post(f"/beheer/organisaties/{source}/samenvoegen", data={
         "csrf_token": csrf_token(client, f"/beheer/organisaties/{source}"),
-        "target": str(target)})
+        "target": str(target), "confirm": "1"})
     assert response.status_code == 302
     assert visitor.get("/organisaties/wijkteam-noord").location == \
         "/organisaties/buurtkracht-leiden"

@@ -258,3 +258,14 @@ def test_enrolling_ends_the_sessions_begun_with_the_password_alone(app, client):
               page="/account/tweestaps")
     assert client.get("/moderatie").status_code == 200
     assert not logged_in_as(other)  # it would otherwise have a moderator's rights now
+
+
+def test_the_remember_box_and_the_privacy_statement_give_the_installations_days(app, client):
+    app.config["SECOND_FACTOR_REMEMBER_DAYS"] = 14
+    account = factories.user("moderator")
+    step = post_form(client, "/inloggen", {"email": account.email,
+                                           "password": factories.PASSWORD}, page="/inloggen")
+    assert step.location.startswith("/inloggen/code")  # the password alone: the code next
+    assert "Dit apparaat 14 dagen onthouden" in client.get(step.location).get_data(
+        as_text=True)
+    assert "die stap 14 dagen overslaat" in client.get("/privacy").get_data(as_text=True)
